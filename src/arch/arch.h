@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One const table per architecture: everything that differs between x86_64,
+ * arm64 and ppc64 is reached through it, so adding an architecture means
+ * adding one file here.
+ */
+#ifndef LC_ARCH_H
+#define LC_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lockcore/error.h"
+
+struct lc_program;
+
+enum lc_arch_id {
+	LC_ARCH_X86_64,
+	LC_ARCH_ARM64,
+	LC_ARCH_PPC64,
+};
+
+struct lc_arch_ops {
+	const char *name; /* our name, also in JSON: "x86_64", "aarch64", "ppc64" */
+	enum lc_arch_id id;
+	/* libkdumpfile's arch.name values that select this table */
+	const char *const *kdump_names;
+	/*
+	 * kallsyms offsets are absolute for per-CPU symbols and negative
+	 * (relative to kallsyms_relative_base - 1) for the rest
+	 * (CONFIG_KALLSYMS_ABSOLUTE_PERCPU, x86_64 SMP only).
+	 */
+	bool kallsyms_absolute_percpu;
+	/* libkdumpfile register names for the program counter, stack and frame pointers */
+	const char *pc_reg;
+	const char *sp_reg;
+	const char *fp_reg;
+	/* Name of the register holding interrupt state, and a test on its value. */
+	const char *irq_state_reg;
+	/* true = IRQs disabled; for ppc64 only the hard MSR.EE bit (soft-mask lives in paca). */
+	bool (*irqs_disabled_in)(uint64_t irq_state_reg_value);
+};
+
+const struct lc_arch_ops *lc_arch_find(const char *kdump_arch_name);
+
+extern const struct lc_arch_ops lc_arch_x86_64;
+extern const struct lc_arch_ops lc_arch_arm64;
+extern const struct lc_arch_ops lc_arch_ppc64;
+
+#endif

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "arch/arch.h"
+
+static const char *const arm64_names[] = {"aarch64", "arm64", NULL};
+
+/* PSTATE.I (bit 7) set means IRQs are masked. */
+static bool arm64_irqs_disabled(uint64_t pstate)
+{
+	return pstate & (1u << 7);
+}
+
+const struct lc_arch_ops lc_arch_arm64 = {
+	.name = "aarch64",
+	.id = LC_ARCH_ARM64,
+	.kdump_names = arm64_names,
+	.kallsyms_absolute_percpu = false,
+	.pc_reg = "pc",
+	.sp_reg = "sp",
+	.fp_reg = "x29",
+	.irq_state_reg = "pstate",
+	.irqs_disabled_in = arm64_irqs_disabled,
+};

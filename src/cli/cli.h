@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Shared by the CLI's command files: parsed options and helpers. */
+#ifndef LC_CLI_H
+#define LC_CLI_H
+
+#include <stdbool.h>
+
+#include "lockcore/error.h"
+#include "lockcore/program.h"
+
+struct lc_cli {
+	const char *dump;
+	struct lc_program_options popts;
+	bool json;
+	bool quiet;
+	/* Command arguments after the dump path. */
+	int argc;
+	char **argv;
+};
+
+struct lc_cli_command {
+	const char *name;
+	const char *summary;
+	const char *usage; /* argument synopsis after the dump */
+	int (*run)(struct lc_cli *cli);
+};
+
+/* Print "lockcore: message" to stderr and return the exit status for it. */
+int lc_cli_fail(struct lc_error *err);
+/* Open the program named by the options, reporting failures. */
+struct lc_error *lc_cli_open(struct lc_cli *cli, struct lc_program **ret);
+
+int lc_cmd_info(struct lc_cli *cli);
+int lc_cmd_ps(struct lc_cli *cli);
+
+#endif

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "json.h"
+#include "linux/kernel.h"
+#include "program.h"
+
+struct info {
+	const struct lc_dump_desc *desc;
+	const struct lc_kernel *k; /* NULL when the basics could not be read */
+	const char *kernel_error;
+	const char *build_id;
+};
+
+static void render_json(struct lc_program *prog, const struct info *in)
+{
+	struct lc_json j;
+	lc_json_init(&j, stdout, true);
+	lc_json_begin_object(&j);
+	lc_json_key(&j, "format");
+	lc_json_string(&j, in->desc->format);
+	lc_json_key(&j, "wrapper");
+	lc_json_string(&j, in->desc->wrapper);
+	lc_json_key(&j, "arch");
+	lc_json_string(&j, prog->arch->name);
+	lc_json_key(&j, "endianness");
+	lc_json_string(&j, in->desc->big_endian ? "big" : "little");
+	lc_json_key(&j, "page_size");
+	lc_json_uint(&j, in->desc->page_size);
+	lc_json_key(&j, "release");
+	const char *release = in->k ? in->k->release
+				    : lc_vmcoreinfo_get(&prog->vmcoreinfo, "OSRELEASE");
+	lc_json_string(&j, release && *release ? release : NULL);
+	lc_json_key(&j, "version");
+	lc_json_string(&j, in->k && in->k->version[0] ? in->k->version : NULL);
+	lc_json_key(&j, "build_id");
+	lc_json_string(&j, in->build_id);
+	lc_json_key(&j, "cpus");
+	if (in->k)
+		lc_json_uint(&j, in->k->possible_count);
+	else
+		lc_json_null(&j);
+	lc_json_key(&j, "cpus_present");
+	if (in->k)
+		lc_json_uint(&j, in->k->present_count);
+	else
+		lc_json_null(&j);
+	lc_json_key(&j, "cpus_online");
+	if (in->k)
+		lc_json_uint(&j, in->k->online_count);
+	else
+		lc_json_null(&j);
+	lc_json_key(&j, "cpu_notes");
+	lc_json_uint(&j, in->desc->note_cpus);
+	lc_json_key(&j, "crashed_cpu");
+	if (in->k && in->k->crashed_cpu >= 0)
+		lc_json_int(&j, in->k->crashed_cpu);
+	else
+		lc_json_null(&j);
+	lc_json_key(&j, "crashed_cpu_source");
+	lc_json_string(&j, in->k ? in->k->crashed_cpu_source : NULL);
+	lc_json_key(&j, "panic_message");
+	lc_json_null(&j);
+	lc_json_key(&j, "uptime_seconds");
+	if (in->k && in->k->uptime_ns)
+		lc_json_double(&j, (double)in->k->uptime_ns / 1e9);
+	else
+		lc_json_null(&j);
+	lc_json_key(&j, "kaslr_offset");
+	lc_json_address(&j, prog->kaslr_offset);
+	lc_json_key(&j, "vmcoreinfo");
+	lc_json_bool(&j, prog->has_vmcoreinfo);
+	lc_json_key(&j, "symbols");
+	lc_json_string(&j, prog->symbols_source);
+	lc_json_key(&j, "types");
+	lc_json_string(&j, prog->types_source);
+	lc_json_key(&j, "warnings");
+	lc_json_begin_array(&j);
+	if (in->kernel_error)
+		lc_json_string(&j, in->kernel_error);
+	if (in->k && in->k->warnings)
+		lc_json_string(&j, in->k->warnings);
+	lc_json_end_array(&j);
+	lc_json_end_object(&j);
+	lc_json_finish(&j);
+}
+
+static void render_text(struct lc_program *prog, const struct info *in)
+{
+	const struct lc_dump_desc *d = in->desc;
+	printf("%-16s %s%s%s\n", "format", d->format, d->wrapper ? " in " : "",
+	       d->wrapper ? d->wrapper : "");
+	printf("%-16s %s (%s-endian, %" PRIu64 "-byte pages)\n", "architecture", prog->arch->name,
+	       d->big_endian ? "big" : "little", d->page_size);
+	const char *release = in->k ? in->k->release
+				    : lc_vmcoreinfo_get(&prog->vmcoreinfo, "OSRELEASE");
+	printf("%-16s %s\n", "release", release && *release ? release : "(unknown)");
+	if (in->k && in->k->version[0])
+		printf("%-16s %s\n", "version", in->k->version);
+	if (in->build_id)
+		printf("%-16s %s\n", "build-id", in->build_id);
+	if (in->k) {
+		printf("%-16s %u possible, %u present, %u online; %u CPU notes in the dump\n",
+		       "cpus", in->k->possible_count, in->k->present_count, in->k->online_count,
+		       d->note_cpus);
+		if (in->k->crashed_cpu >= 0)
+			printf("%-16s %d (from %s)\n", "crashed cpu", in->k->crashed_cpu,
+			       in->k->crashed_cpu_source);
+		else
+			printf("%-16s none (no panic recorded: live capture or hang)\n",
+			       "crashed cpu");
+		if (in->k->uptime_ns)
+			printf("%-16s %.2f s (HZ=%" PRIu64 ")\n", "uptime",
+			       (double)in->k->uptime_ns / 1e9, in->k->hz);
+	}
+	printf("%-16s 0x%" PRIx64 "\n", "kaslr offset", prog->kaslr_offset);
+	printf("%-16s %s\n", "vmcoreinfo", prog->has_vmcoreinfo ? "yes" : "no");
+	printf("%-16s %s\n", "symbols", prog->symbols_source ? prog->symbols_source : "none");
+	printf("%-16s %s\n", "types", prog->types_source ? prog->types_source : "none");
+	if (in->kernel_error)
+		printf("warning: %s\n", in->kernel_error);
+	if (in->k && in->k->warnings)
+		printf("warning: %s\n", in->k->warnings);
+}
+
+int lc_cmd_info(struct lc_cli *cli)
+{
+	struct lc_program *prog;
+	struct lc_error *err = lc_cli_open(cli, &prog);
+	if (err)
+		return lc_cli_fail(err);
+	struct info in = {.desc = prog->desc};
+	in.build_id = lc_vmcoreinfo_get(&prog->vmcoreinfo, "BUILD-ID");
+	err = lc_kernel_get(prog, &in.k);
+	if (err)
+		in.kernel_error = lc_error_message(err);
+	if (cli->json)
+		render_json(prog, &in);
+	else
+		render_text(prog, &in);
+	lc_error_destroy(err);
+	lc_program_destroy(prog);
+	return 0;
+}

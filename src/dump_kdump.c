@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The only file that talks to libkdumpfile: it opens the dump (after
+ * dump_file.c has unwrapped any container), sets up address translation
+ * from VMCOREINFO, and turns libkdumpfile's status codes into lc_error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <libkdumpfile/kdumpfile.h>
+
+#include "dump.h"
+#include <inttypes.h>
+#include "util.h"
+
+struct lc_dump {
+	struct lc_dump_file file;
+	kdump_ctx_t *ctx;
+	struct lc_dump_desc desc;
+	char *vmcoreinfo;
+	addrxlat_ctx_t *axctx;
+	addrxlat_sys_t *axsys;
+	addrxlat_cb_t *record_cb; /* chained in front of libkdumpfile's page reader */
+	lc_page_recorder_fn *recorder;
+	void *recorder_arg;
+};
+
+static struct lc_error *kdump_error(struct lc_dump *dump, kdump_status status, const char *what)
+{
+	const char *detail = kdump_get_err(dump->ctx);
+	enum lc_error_code code;
+	switch (status) {
+	case KDUMP_ERR_NODATA:
+	case KDUMP_ERR_ADDRXLAT:
+		code = LC_ERR_FAULT;
+		break;
+	case KDUMP_ERR_NOTIMPL:
+		code = LC_ERR_UNSUPPORTED;
+		break;
+	case KDUMP_ERR_NOKEY:
+		code = LC_ERR_LOOKUP;
+		break;
+	case KDUMP_ERR_SYSTEM:
+		code = LC_ERR_OS;
+		break;
+	case KDUMP_ERR_CORRUPT:
+		code = LC_ERR_BAD_DATA;
+		break;
+	default:
+		code = LC_ERR_FORMAT;
+		break;
+	}
+	return lc_error_create(code, "%s: %s", what, detail ? detail : kdump_strerror(status));
+}
+
+static const char *get_string_attr(kdump_ctx_t *ctx, const char *key)
+{
+	const char *s = NULL;
+	if (kdump_get_string_attr(ctx, key, &s) != KDUMP_OK)
+		return NULL;
+	return s;
+}
+
+static uint64_t get_number_attr(kdump_ctx_t *ctx, const char *key, uint64_t fallback)
+{
+	kdump_num_t n;
+	if (kdump_get_number_attr(ctx, key, &n) != KDUMP_OK)
+		return fallback;
+	return n;
+}
+
+static struct lc_error *refresh_addrxlat(struct lc_dump *dump)
+{
+	if (dump->axctx) {
+		if (dump->record_cb)
+			addrxlat_ctx_del_cb(dump->axctx, dump->record_cb);
+		addrxlat_ctx_decref(dump->axctx);
+		addrxlat_sys_decref(dump->axsys);
+		dump->axctx = NULL;
+		dump->axsys = NULL;
+		dump->record_cb = NULL;
+	}
+	kdump_status st = kdump_get_addrxlat(dump->ctx, &dump->axctx, &dump->axsys);
+	if (st != KDUMP_OK)
+		return kdump_error(dump, st, "setting up address translation");
+	return NULL;
+}
+
+struct lc_error *lc_dump_open(const char *path, lc_progress_fn *progress, void *progress_arg,
+			      struct lc_dump **ret)
+{
+	struct lc_dump *dump = calloc(1, sizeof(*dump));
+	if (!dump)
+		return lc_error_nomem;
+	dump->file.fd = -1;
+
+	struct lc_error *err = lc_dump_file_open(path, progress, progress_arg, &dump->file);
+	if (err) {
+		free(dump);
+		return err;
+	}
+	dump->ctx = kdump_new();
+	if (!dump->ctx) {
+		lc_dump_destroy(dump);
+		return lc_error_nomem;
+	}
+	/* Linux is the only OS we read; saying so lets libkdumpfile use VMCOREINFO. */
+	kdump_set_string_attr(dump->ctx, KDUMP_ATTR_OSTYPE, "linux");
+	kdump_status st = kdump_open_fd(dump->ctx, dump->file.fd);
+	if (st != KDUMP_OK) {
+		err = kdump_error(dump, st, "opening dump");
+		err->code = LC_ERR_FORMAT;
+		lc_dump_destroy(dump);
+		return lc_error_prefix(err, "'%s'", path);
+	}
+
+	struct lc_dump_desc *d = &dump->desc;
+	d->format = get_string_attr(dump->ctx, KDUMP_ATTR_FILE_FORMAT);
+	d->wrapper = dump->file.wrapper;
+	d->arch = get_string_attr(dump->ctx, KDUMP_ATTR_ARCH_NAME);
+	d->big_endian = get_number_attr(dump->ctx, KDUMP_ATTR_BYTE_ORDER, KDUMP_LITTLE_ENDIAN) ==
+			KDUMP_BIG_ENDIAN;
+	d->ptr_size = (unsigned)get_number_attr(dump->ctx, KDUMP_ATTR_PTR_SIZE, 8);
+	d->page_size = get_number_attr(dump->ctx, KDUMP_ATTR_PAGE_SIZE, 4096);
+	d->note_cpus = (unsigned)get_number_attr(dump->ctx, KDUMP_ATTR_NUM_CPUS, 0);
+	if (!d->arch) {
+		lc_dump_destroy(dump);
+		return lc_error_create(LC_ERR_FORMAT, "'%s': cannot tell the architecture of the dump",
+				       path);
+	}
+
+	char *raw = NULL;
+	if (kdump_vmcoreinfo_raw(dump->ctx, &raw) == KDUMP_OK)
+		dump->vmcoreinfo = raw;
+
+	err = refresh_addrxlat(dump);
+	if (err) {
+		lc_dump_destroy(dump);
+		return lc_error_prefix(err, "'%s'", path);
+	}
+	*ret = dump;
+	return NULL;
+}
+
+void lc_dump_destroy(struct lc_dump *dump)
+{
+	if (!dump)
+		return;
+	if (dump->axctx) {
+		if (dump->record_cb)
+			addrxlat_ctx_del_cb(dump->axctx, dump->record_cb);
+		addrxlat_ctx_decref(dump->axctx);
+	}
+	if (dump->axsys)
+		addrxlat_sys_decref(dump->axsys);
+	if (dump->ctx)
+		kdump_free(dump->ctx);
+	free(dump->vmcoreinfo);
+	lc_dump_file_close(&dump->file);
+	free(dump);
+}
+
+const struct lc_dump_desc *lc_dump_describe(const struct lc_dump *dump)
+{
+	return &dump->desc;
+}
+
+const char *lc_dump_vmcoreinfo(const struct lc_dump *dump)
+{
+	return dump->vmcoreinfo;
+}
+
+struct lc_error *lc_dump_set_vmcoreinfo(struct lc_dump *dump, const char *text)
+{
+	kdump_blob_t *blob = kdump_blob_new_dup(text, strlen(text));
+	if (!blob)
+		return lc_error_nomem;
+	kdump_attr_t attr = {.type = KDUMP_BLOB, .val.blob = blob};
+	kdump_status st = kdump_set_attr(dump->ctx, "linux.vmcoreinfo.raw", &attr);
+	if (st != KDUMP_OK)
+		return kdump_error(dump, st, "installing VMCOREINFO");
+	char *copy = strdup(text);
+	if (!copy)
+		return lc_error_nomem;
+	free(dump->vmcoreinfo);
+	dump->vmcoreinfo = copy;
+	return refresh_addrxlat(dump);
+}
+
+static uint64_t page_of(const struct lc_dump *dump, uint64_t addr)
+{
+	return addr & ~(dump->desc.page_size - 1);
+}
+
+/* Translation with the recording callback in place sees every page-table page. */
+static struct lc_error *translate(struct lc_dump *dump, uint64_t kvaddr, uint64_t *phys_ret)
+{
+	addrxlat_fulladdr_t fa = {.addr = kvaddr, .as = ADDRXLAT_KVADDR};
+	addrxlat_status st = addrxlat_by_sys(dump->axctx, &fa, ADDRXLAT_MACHPHYSADDR, dump->axsys);
+	if (st != ADDRXLAT_OK)
+		return lc_error_fault(kvaddr, "cannot translate address 0x%" PRIx64 ": %s", kvaddr,
+				      addrxlat_ctx_get_err(dump->axctx));
+	*phys_ret = fa.addr;
+	return NULL;
+}
+
+struct lc_error *lc_dump_translate(struct lc_dump *dump, uint64_t kvaddr, uint64_t *phys_ret)
+{
+	return translate(dump, kvaddr, phys_ret);
+}
+
+static void record_range(struct lc_dump *dump, enum lc_addr_space space, uint64_t addr, size_t len)
+{
+	uint64_t ps = dump->desc.page_size;
+	for (uint64_t p = page_of(dump, addr); p < addr + len; p += ps) {
+		uint64_t phys = p;
+		if (space == LC_KVADDR) {
+			struct lc_error *err = translate(dump, p, &phys);
+			if (err) {
+				lc_error_destroy(err);
+				continue;
+			}
+		}
+		dump->recorder(dump->recorder_arg, page_of(dump, phys));
+	}
+}
+
+struct lc_error *lc_dump_read(struct lc_dump *dump, enum lc_addr_space space, uint64_t addr,
+			      void *buf, size_t len)
+{
+	if (dump->recorder)
+		record_range(dump, space, addr, len);
+	size_t got = len;
+	kdump_addrspace_t as = space == LC_KVADDR ? KDUMP_KVADDR : KDUMP_MACHPHYSADDR;
+	kdump_status st = kdump_read(dump->ctx, as, addr, buf, &got);
+	if (st == KDUMP_OK && got == len)
+		return NULL;
+	uint64_t bad = addr + got;
+	const char *why = st == KDUMP_ERR_NODATA ? "page not in the dump (excluded or not saved)"
+						: kdump_get_err(dump->ctx);
+	return lc_error_fault(bad, "cannot read %zu bytes at %s 0x%" PRIx64 ": %s", len - got,
+			      space == LC_KVADDR ? "address" : "physical address", bad,
+			      why ? why : kdump_strerror(st));
+}
+
+struct lc_error *lc_dump_register(struct lc_dump *dump, unsigned note_cpu, const char *name,
+				  uint64_t *ret)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "cpu.%u.reg.%s", note_cpu, name);
+	kdump_num_t v;
+	kdump_status st = kdump_get_number_attr(dump->ctx, key, &v);
+	if (st != KDUMP_OK)
+		return lc_error_create(LC_ERR_LOOKUP, "no register '%s' in CPU note %u", name,
+				       note_cpu);
+	*ret = v;
+	return NULL;
+}
+
+struct lc_error *lc_dump_note_pid(struct lc_dump *dump, unsigned note_cpu, uint64_t *ret)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "cpu.%u.pid", note_cpu);
+	kdump_num_t v;
+	if (kdump_get_number_attr(dump->ctx, key, &v) != KDUMP_OK)
+		v = 0;
+	*ret = v;
+	return NULL;
+}
+
+static addrxlat_status recording_get_page(const addrxlat_cb_t *cb, addrxlat_buffer_t *buf)
+{
+	struct lc_dump *dump = cb->priv;
+	addrxlat_status st = cb->next->get_page(cb->next, buf);
+	if (st == ADDRXLAT_OK && dump->recorder &&
+	    (buf->addr.as == ADDRXLAT_MACHPHYSADDR || buf->addr.as == ADDRXLAT_KPHYSADDR))
+		dump->recorder(dump->recorder_arg, page_of(dump, buf->addr.addr));
+	return st;
+}
+
+void lc_dump_set_recorder(struct lc_dump *dump, lc_page_recorder_fn *recorder, void *arg)
+{
+	dump->recorder = recorder;
+	dump->recorder_arg = arg;
+	if (recorder && !dump->record_cb && dump->axctx) {
+		addrxlat_cb_t *cb = addrxlat_ctx_add_cb(dump->axctx);
+		if (cb) {
+			cb->priv = dump;
+			cb->get_page = recording_get_page;
+			dump->record_cb = cb;
+		}
+	}
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The program object's insides, shared by the library's layers. */
+#ifndef LC_PROGRAM_H
+#define LC_PROGRAM_H
+
+#include "lockcore/program.h"
+#include "arch/arch.h"
+#include "dump.h"
+#include "symbols.h"
+#include "types.h"
+#include "vmcoreinfo.h"
+
+struct lc_kernel;
+struct lc_task_list;
+
+struct lc_program {
+	struct lc_dump *dump;
+	const struct lc_dump_desc *desc;
+	const struct lc_arch_ops *arch;
+	bool big_endian;
+	unsigned ptr_size;
+
+	bool has_vmcoreinfo;
+	struct lc_vmcoreinfo vmcoreinfo;
+	uint64_t kaslr_offset;
+
+	struct lc_symbols symbols;
+	struct lc_types *types; /* NULL until first use: loading BTF costs a few MiB of reads */
+	struct lc_error *types_error; /* why types could not be loaded, kept for messages */
+	char *btf_path;
+	void *btf_data;
+
+	/* Human-readable provenance, for `lockcore info`. */
+	const char *symbols_source;
+	const char *types_source;
+
+	struct lc_kernel *kernel;        /* lazily read kernel basics (linux/) */
+	struct lc_task_list *tasks;      /* lazily read task list */
+};
+
+/* Types, loaded on first use. */
+struct lc_error *lc_program_types(struct lc_program *prog, struct lc_types **ret);
+
+#endif

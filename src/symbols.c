@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+
+#include "symbols.h"
+
+enum { STRING_BLOCK = 256 * 1024 };
+
+void lc_symbols_init(struct lc_symbols *syms)
+{
+	memset(syms, 0, sizeof(*syms));
+	lc_strmap_init(&syms->by_name);
+}
+
+void lc_symbols_deinit(struct lc_symbols *syms)
+{
+	for (size_t i = 0; i < syms->nblocks; i++)
+		free(syms->string_blocks[i]);
+	free(syms->string_blocks);
+	free(syms->syms);
+	lc_strmap_deinit(&syms->by_name);
+	lc_symbols_init(syms);
+}
+
+/* Names live in large blocks: 100k+ symbols should not mean 100k+ mallocs. */
+static char *store_name(struct lc_symbols *syms, const char *name, size_t len)
+{
+	if (len + 1 > syms->block_left) {
+		size_t size = len + 1 > STRING_BLOCK ? len + 1 : STRING_BLOCK;
+		char *block = malloc(size);
+		if (!block || !lc_grow((void **)&syms->string_blocks, &syms->blocks_capacity,
+				       syms->nblocks + 1, sizeof(char *))) {
+			free(block);
+			return NULL;
+		}
+		syms->string_blocks[syms->nblocks++] = block;
+		syms->block_cursor = block;
+		syms->block_left = size;
+	}
+	char *s = syms->block_cursor;
+	memcpy(s, name, len);
+	s[len] = '\0';
+	syms->block_cursor += len + 1;
+	syms->block_left -= len + 1;
+	return s;
+}
+
+struct lc_error *lc_symbols_add(struct lc_symbols *syms, uint64_t address, const char *name,
+				size_t name_len, char type, const char *module)
+{
+	if (!lc_grow((void **)&syms->syms, &syms->capacity, syms->count + 1, sizeof(*syms->syms)))
+		return lc_error_nomem;
+	char *stored = store_name(syms, name, name_len);
+	if (!stored)
+		return lc_error_nomem;
+	syms->syms[syms->count++] = (struct lc_symbol){
+		.address = address,
+		.name = stored,
+		.module = module,
+		.type = type,
+	};
+	syms->sorted = false;
+	return NULL;
+}
+
+static int cmp_address(const void *a, const void *b)
+{
+	const struct lc_symbol *x = a, *y = b;
+	if (x->address != y->address)
+		return x->address < y->address ? -1 : 1;
+	/* Among aliases, prefer global names first so lookups show them. */
+	int gx = isupper((unsigned char)x->type), gy = isupper((unsigned char)y->type);
+	if (gx != gy)
+		return gy - gx;
+	return strcmp(x->name, y->name);
+}
+
+static bool is_global(char type)
+{
+	return isupper((unsigned char)type);
+}
+
+struct lc_error *lc_symbols_finalize(struct lc_symbols *syms)
+{
+	qsort(syms->syms, syms->count, sizeof(*syms->syms), cmp_address);
+	for (size_t i = 0; i < syms->count; i++) {
+		/* Size to the next distinct address; the last symbol gets a page. */
+		size_t j = i + 1;
+		while (j < syms->count && syms->syms[j].address == syms->syms[i].address)
+			j++;
+		syms->syms[i].size =
+			j < syms->count ? syms->syms[j].address - syms->syms[i].address : 4096;
+	}
+	lc_strmap_deinit(&syms->by_name);
+	for (size_t i = 0; i < syms->count; i++) {
+		uintptr_t prev;
+		const struct lc_symbol *s = &syms->syms[i];
+		if (lc_strmap_get(&syms->by_name, s->name, &prev)) {
+			const struct lc_symbol *p = &syms->syms[prev - 1];
+			/* Keep vmlinux over modules, and global over local. */
+			if ((p->module == NULL && s->module != NULL) ||
+			    (is_global(p->type) || !is_global(s->type)))
+				continue;
+		}
+		struct lc_error *err = lc_strmap_set(&syms->by_name, s->name, i + 1);
+		if (err)
+			return err;
+	}
+	syms->sorted = true;
+	return NULL;
+}
+
+const struct lc_symbol *lc_symbols_find(const struct lc_symbols *syms, const char *name)
+{
+	uintptr_t idx;
+	if (!lc_strmap_get(&syms->by_name, name, &idx))
+		return NULL;
+	return &syms->syms[idx - 1];
+}
+
+const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_t address)
+{
+	size_t lo = 0, hi = syms->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (syms->syms[mid].address <= address)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const struct lc_symbol *s = &syms->syms[lo - 1];
+	/* Step back to the first alias, which sorting made the preferred one. */
+	while (s > syms->syms && (s - 1)->address == s->address)
+		s--;
+	if (address - s->address >= s->size)
+		return NULL;
+	return s;
+}
+
+struct lc_error *lc_symbols_load_system_map(struct lc_symbols *syms, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return lc_error_create(LC_ERR_OS, "cannot open '%s': %s", path, strerror(errno));
+	char line[1024];
+	size_t lineno = 0, added = 0;
+	struct lc_error *err = NULL;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *end;
+		errno = 0;
+		unsigned long long addr = strtoull(line, &end, 16);
+		if (errno || end == line || *end != ' ' || !end[1] || end[2] != ' ')
+			continue;
+		char type = end[1];
+		char *name = end + 3;
+		size_t len = strcspn(name, " \t\r\n");
+		if (!len)
+			continue;
+		err = lc_symbols_add(syms, addr, name, len, type, NULL);
+		if (err)
+			break;
+		added++;
+	}
+	fclose(f);
+	if (!err && added == 0)
+		err = lc_error_create(LC_ERR_FORMAT, "'%s' is not a System.map (no symbol lines)",
+				      path);
+	return err;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One symbol table per program, whatever filled it: a vmlinux symtab,
+ * kallsyms from the dump, a System.map, module symbols.
+ */
+#ifndef LC_SYMBOLS_H
+#define LC_SYMBOLS_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+struct lc_symbol {
+	uint64_t address;
+	uint64_t size; /* 0 until finalized: distance to the next symbol */
+	const char *name;
+	const char *module; /* NULL for vmlinux */
+	char type;          /* nm-style: 'T', 't', 'D', 'd', 'B', 'R', ... */
+};
+
+struct lc_symbols {
+	struct lc_symbol *syms;
+	size_t count, capacity;
+	struct lc_strmap by_name; /* name -> index+1 of the first (global preferred) */
+	char **string_blocks;     /* owned storage for names */
+	size_t nblocks, blocks_capacity;
+	char *block_cursor;
+	size_t block_left;
+	bool sorted;
+	const char *source; /* "kallsyms", "vmlinux", "System.map" */
+};
+
+void lc_symbols_init(struct lc_symbols *syms);
+void lc_symbols_deinit(struct lc_symbols *syms);
+/* name is copied; module must outlive the table (or be NULL). */
+struct lc_error *lc_symbols_add(struct lc_symbols *syms, uint64_t address, const char *name,
+				size_t name_len, char type, const char *module);
+/* Sort by address, compute sizes, index names. Call once after the last add. */
+struct lc_error *lc_symbols_finalize(struct lc_symbols *syms);
+/* By name: global symbols win over local ones of the same name. */
+const struct lc_symbol *lc_symbols_find(const struct lc_symbols *syms, const char *name);
+/* The symbol containing address (largest address <= it, within its size), or NULL. */
+const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_t address);
+/* Parse a System.map (text "addr type name" lines). */
+struct lc_error *lc_symbols_load_system_map(struct lc_symbols *syms, const char *path);
+
+#endif
