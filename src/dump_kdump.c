@@ -109,8 +109,9 @@ struct lc_error *lc_dump_open(const char *path, lc_progress_fn *progress, void *
 	kdump_set_string_attr(dump->ctx, KDUMP_ATTR_OSTYPE, "linux");
 	kdump_status st = kdump_open_fd(dump->ctx, dump->file.fd);
 	if (st != KDUMP_OK) {
-		err = kdump_error(dump, st, "opening dump");
-		err->code = LC_ERR_FORMAT;
+		const char *detail = kdump_get_err(dump->ctx);
+		err = lc_error_create(LC_ERR_FORMAT, "cannot open the dump: %s",
+				      detail ? detail : kdump_strerror(st));
 		lc_dump_destroy(dump);
 		return lc_error_prefix(err, "'%s'", path);
 	}
@@ -197,7 +198,8 @@ static uint64_t page_of(const struct lc_dump *dump, uint64_t addr)
 static struct lc_error *translate(struct lc_dump *dump, uint64_t kvaddr, uint64_t *phys_ret)
 {
 	addrxlat_fulladdr_t fa = {.addr = kvaddr, .as = ADDRXLAT_KVADDR};
-	addrxlat_status st = addrxlat_by_sys(dump->axctx, &fa, ADDRXLAT_MACHPHYSADDR, dump->axsys);
+	addrxlat_status st =
+		addrxlat_fulladdr_conv(&fa, ADDRXLAT_MACHPHYSADDR, dump->axctx, dump->axsys);
 	if (st != ADDRXLAT_OK)
 		return lc_error_fault(kvaddr, "cannot translate address 0x%" PRIx64 ": %s", kvaddr,
 				      addrxlat_ctx_get_err(dump->axctx));

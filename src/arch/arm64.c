@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <stddef.h>
+
 #include "arch/arch.h"
 
 static const char *const arm64_names[] = {"aarch64", "arm64", NULL};

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <stddef.h>
+
 #include "arch/arch.h"
 
 static const char *const ppc64_names[] = {"ppc64", "ppc64le", "powerpc64", NULL};

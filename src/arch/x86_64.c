@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <stddef.h>
+
 #include "arch/arch.h"
 
 static const char *const x86_64_names[] = {"x86_64", NULL};

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""End-to-end check of one real fixture: run lockcore's commands on the dump
+with nothing but the dump (zero-debuginfo mode) and compare the JSON with the
+fixture's truth.json (ground truth confirmed with drgn/crash when it was made).
+
+usage: check_fixture.py LOCKCORE FIXTURE_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL: " + msg)
+
+
+def run_json(lockcore, *args):
+    cmd = [lockcore, "--quiet", "--json", *args]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
+    if p.returncode != 0:
+        fail("%s exited %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
+        return None
+    try:
+        return json.loads(p.stdout)
+    except ValueError as e:
+        fail("%s printed invalid JSON: %s" % (" ".join(cmd), e))
+        return None
+
+
+def expect(what, got, want):
+    if got != want:
+        fail("%s: lockcore says %r, truth says %r" % (what, got, want))
+
+
+def check_info(lockcore, dump, truth):
+    info = run_json(lockcore, "info", dump)
+    if info is None:
+        return
+    expect("arch", info.get("arch"), truth["arch"])
+    expect("release", info.get("release"), truth["release"])
+    expect("cpus", info.get("cpus"), truth["cpus"])
+    if "online_cpus" in truth:
+        expect("cpus_online", info.get("cpus_online"), truth["online_cpus"])
+    if "crashed_cpu" in truth:
+        expect("crashed_cpu", info.get("crashed_cpu"), truth["crashed_cpu"])
+
+
+def check_ps(lockcore, dump, truth):
+    ps = run_json(lockcore, "ps", dump)
+    if ps is None:
+        return
+    tasks = ps.get("tasks", [])
+    if ps.get("incomplete"):
+        fail("task list incomplete: %s" % ps["incomplete"])
+    # drgn's for_each_task() lists init_task and every thread, not the idle
+    # tasks of other CPUs; compare like with like.
+    listed = [t for t in tasks if not (t["idle"] and t["pid"] == 0 and t["comm"] != "swapper/0")]
+    if "task_count" in truth:
+        expect("task count (drgn's for_each_task)", len(listed), truth["task_count"])
+    by_pid = {}
+    for t in tasks:
+        by_pid.setdefault(t["pid"], []).append(t)
+    for want in truth.get("tasks_sample", []):
+        cands = by_pid.get(want["pid"], [])
+        match = [t for t in cands if t["comm"] == want["comm"]]
+        if not match:
+            fail("task pid %d comm %r not listed (have %r)" %
+                 (want["pid"], want["comm"], [t["comm"] for t in cands]))
+            continue
+        if "state" in want and want["state"] is not None:
+            expect("state of pid %d" % want["pid"], match[0]["state"], want["state"][0])
+    if "tasks" in truth:
+        got = sorted((t["pid"], t["comm"]) for t in listed)
+        want = sorted((t["pid"], t["comm"]) for t in truth["tasks"])
+        expect("every (pid, comm)", got, want)
+
+
+def main():
+    lockcore, fixture = sys.argv[1], sys.argv[2]
+    with open(os.path.join(fixture, "truth.json")) as f:
+        truth = json.load(f)
+    dump = os.path.join(fixture, truth["file"])
+    for key in ("arch", "release", "cpus"):
+        if key not in truth:
+            fail("truth.json lacks %r" % key)
+    if failures:
+        return 1
+    check_info(lockcore, dump, truth)
+    check_ps(lockcore, dump, truth)
+    print("%s: %s" % (fixture, "ok" if not failures else "%d failure(s)" % len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
