@@ -328,12 +328,16 @@ static struct lc_error *btf_scan_types(struct lc_btf *btf)
 			return lc_error_create(LC_ERR_BAD_DATA, "BTF type %" PRIu32 ": kind 0",
 					       id);
 		}
-		if (len > nwords - w)
-			return lc_error_create(
-				LC_ERR_FORMAT,
-				"BTF type %" PRIu32 ": %s with vlen %" PRIu32
-				" needs 0x%zx bytes, only 0x%zx left in type section",
-				id, kind_names[kind], info_vlen(info), len * 4, (nwords - w) * 4);
+		if (len > nwords - w) {
+			char vlen[32] = "";
+			if (kind == K_STRUCT || kind == K_UNION || kind == K_ENUM ||
+			    kind == K_ENUM64 || kind == K_FUNC_PROTO || kind == K_DATASEC)
+				snprintf(vlen, sizeof(vlen), " with vlen %" PRIu32, info_vlen(info));
+			return lc_error_create(LC_ERR_FORMAT,
+					       "BTF type %" PRIu32 ": %s%s needs 0x%zx bytes, only 0x%zx "
+					       "left in type section",
+					       id, kind_names[kind], vlen, len * 4, (nwords - w) * 4);
+		}
 		if (n >= UINT32_MAX - btf->start_id)
 			return lc_error_create(LC_ERR_FORMAT, "BTF has too many types");
 		btf->offs[n++] = (uint32_t)w;
