@@ -56,6 +56,9 @@ struct lc_error *lc_dump_register(struct lc_dump *dump, unsigned note_cpu, const
 /* The pid recorded in the i-th PRSTATUS note (0 when unknown). */
 struct lc_error *lc_dump_note_pid(struct lc_dump *dump, unsigned note_cpu, uint64_t *ret);
 
+/* The dump's raw ELF notes (PRSTATUS, VMCOREINFO, ...), read on first use; owned by the dump. */
+struct lc_error *lc_dump_notes(struct lc_dump *dump, const uint8_t **ret, size_t *ret_size);
+
 /* Start or stop recording physical pages read (recorder NULL stops). */
 void lc_dump_set_recorder(struct lc_dump *dump, lc_page_recorder_fn *recorder, void *arg);
 

@@ -11,6 +11,7 @@
 #include <libkdumpfile/kdumpfile.h>
 
 #include "dump.h"
+#include "dump_notes.h"
 #include <inttypes.h>
 #include "util.h"
 
@@ -19,6 +20,8 @@ struct lc_dump {
 	kdump_ctx_t *ctx;
 	struct lc_dump_desc desc;
 	char *vmcoreinfo;
+	uint8_t *notes;
+	size_t notes_size;
 	addrxlat_ctx_t *axctx;
 	addrxlat_sys_t *axsys;
 	addrxlat_cb_t *record_cb; /* chained in front of libkdumpfile's page reader */
@@ -158,6 +161,7 @@ void lc_dump_destroy(struct lc_dump *dump)
 	if (dump->ctx)
 		kdump_free(dump->ctx);
 	free(dump->vmcoreinfo);
+	free(dump->notes);
 	lc_dump_file_close(&dump->file);
 	free(dump);
 }
@@ -293,4 +297,20 @@ void lc_dump_set_recorder(struct lc_dump *dump, lc_page_recorder_fn *recorder, v
 			dump->record_cb = cb;
 		}
 	}
+}
+
+struct lc_error *lc_dump_notes(struct lc_dump *dump, const uint8_t **ret, size_t *ret_size)
+{
+	if (!dump->notes) {
+		void *notes;
+		size_t size;
+		struct lc_error *err = lc_dump_read_notes(dump->file.fd, &notes, &size);
+		if (err)
+			return err;
+		dump->notes = notes;
+		dump->notes_size = size;
+	}
+	*ret = dump->notes;
+	*ret_size = dump->notes_size;
+	return NULL;
 }

@@ -31,6 +31,8 @@ struct lc_arch_ops {
 	 * (CONFIG_KALLSYMS_ABSOLUTE_PERCPU, x86_64 SMP only).
 	 */
 	bool kallsyms_absolute_percpu;
+	/* ELF e_machine, for dumps lockcore writes */
+	uint16_t elf_machine;
 	/* libkdumpfile register names for the program counter, stack and frame pointers */
 	const char *pc_reg;
 	const char *sp_reg;

@@ -15,6 +15,7 @@ const struct lc_arch_ops lc_arch_arm64 = {
 	.name = "aarch64",
 	.id = LC_ARCH_ARM64,
 	.kdump_names = arm64_names,
+	.elf_machine = 183 /* EM_AARCH64 */,
 	.kallsyms_absolute_percpu = false,
 	.pc_reg = "pc",
 	.sp_reg = "sp",

@@ -15,6 +15,7 @@ const struct lc_arch_ops lc_arch_ppc64 = {
 	.name = "ppc64",
 	.id = LC_ARCH_PPC64,
 	.kdump_names = ppc64_names,
+	.elf_machine = 21 /* EM_PPC64 */,
 	.kallsyms_absolute_percpu = false,
 	.pc_reg = "nip",
 	.sp_reg = "gpr1",

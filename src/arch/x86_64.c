@@ -15,6 +15,7 @@ const struct lc_arch_ops lc_arch_x86_64 = {
 	.name = "x86_64",
 	.id = LC_ARCH_X86_64,
 	.kdump_names = x86_64_names,
+	.elf_machine = 62 /* EM_X86_64 */,
 	.kallsyms_absolute_percpu = true,
 	.pc_reg = "rip",
 	.sp_reg = "rsp",
