@@ -240,7 +240,7 @@ struct lc_error *lc_type_member(const struct lc_type *type, const char *path,
 				return lc_error_create(LC_ERR_LOOKUP,
 						       "cannot look up member '%.*s' in '%s', not a "
 						       "struct or union",
-						       (int)len, p, type_spelling(cur, buf, sizeof(buf)));
+						       (int)len, p, type_spelling(decl, buf, sizeof(buf)));
 			size_t visits = 0;
 			uint64_t off;
 			const struct lc_member *m;
@@ -250,10 +250,10 @@ struct lc_error *lc_type_member(const struct lc_type *type, const char *path,
 						LC_ERR_BAD_DATA,
 						"looking up member '%.*s' in '%s': anonymous members "
 						"nest too much",
-						(int)len, p, type_spelling(cur, buf, sizeof(buf)));
+						(int)len, p, type_spelling(decl, buf, sizeof(buf)));
 				return lc_error_create(LC_ERR_LOOKUP, "no member '%.*s' in '%s'",
 						       (int)len, p,
-						       type_spelling(cur, buf, sizeof(buf)));
+						       type_spelling(decl, buf, sizeof(buf)));
 			}
 			if (bit_offset > UINT64_MAX - off)
 				return lc_error_create(LC_ERR_BAD_DATA,
@@ -416,7 +416,8 @@ static struct lc_error *find_base(struct lc_types *types, const char *base,
 	if (strcmp(base, "float") == 0 || strcmp(base, "double") == 0 ||
 	    strcmp(base, "long double") == 0)
 		return types_find_kind(types, LC_TYPE_FLOAT, base, ret);
-	if (!is_identifier(base, strlen(base)))
+	if (!is_identifier(base, strlen(base)) || strcmp(base, "struct") == 0 ||
+	    strcmp(base, "union") == 0 || strcmp(base, "enum") == 0)
 		return lc_error_create(LC_ERR_INVALID, "cannot parse type '%s'", base);
 	struct lc_error *err = types_find_kind(types, LC_TYPE_TYPEDEF, base, ret);
 	if (err && lc_error_code(err) == LC_ERR_LOOKUP) {
