@@ -7,6 +7,7 @@
 
 #include "kallsyms.h"
 #include "linux/kernel.h"
+#include "linux/printk.h"
 #include "linux/task.h"
 #include "program.h"
 #include "read.h"
@@ -192,6 +193,7 @@ void lc_program_destroy(struct lc_program *prog)
 	if (!prog)
 		return;
 	lc_task_list_destroy(prog->tasks);
+	lc_printk_log_destroy(prog->printk);
 	lc_kernel_destroy(prog->kernel);
 	lc_types_destroy(prog->types);
 	lc_error_destroy(prog->types_error);

@@ -12,6 +12,7 @@
 
 struct lc_kernel;
 struct lc_task_list;
+struct lc_printk_log;
 
 struct lc_program {
 	struct lc_dump *dump;
@@ -36,6 +37,7 @@ struct lc_program {
 
 	struct lc_kernel *kernel;        /* lazily read kernel basics (linux/) */
 	struct lc_task_list *tasks;      /* lazily read task list */
+	struct lc_printk_log *printk;    /* lazily read kernel log (linux/printk.c) */
 };
 
 /* Types, loaded on first use. */
