@@ -91,13 +91,15 @@ struct lc_type_source {
 };
 
 /* BTF (raw .BTF section bytes, either byte order). base is NULL for vmlinux BTF,
- * or vmlinux's BTF for split (module) BTF, which must outlive it. */
+ * or vmlinux's BTF for split (module) BTF, which must outlive it. The bytes are
+ * copied: data may be freed once this returns. */
 struct lc_error *lc_btf_create(const void *data, size_t size, struct lc_type_source *base,
 			       struct lc_type_source **ret);
 /* True if data starts with a BTF header in either byte order. */
 bool lc_btf_probe(const void *data, size_t size);
-/* BTF is copied; data need not outlive the source. For exhaustive checks and
- * dumps: one more than the last type id (0 = void), and the type of an id. */
+/* For exhaustive checks and type dumps: one more than the last type id of a BTF
+ * source (id 0 is void), and the type of an id (LC_ERR_INVALID for VAR, DATASEC
+ * and DECL_TAG ids, which are not data types). */
 uint32_t lc_btf_type_count(struct lc_type_source *src);
 struct lc_error *lc_btf_type_by_id(struct lc_type_source *src, uint32_t id,
 				   const struct lc_type **ret);
