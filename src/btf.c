@@ -42,9 +42,9 @@ enum {
 };
 
 static const char *const kind_names[] = {
-	"UNKN",	    "INT",	"PTR",	   "ARRAY",	"STRUCT", "UNION",    "ENUM",
-	"FWD",	    "TYPEDEF",	"VOLATILE", "CONST",	"RESTRICT", "FUNC",     "FUNC_PROTO",
-	"VAR",	    "DATASEC",	"FLOAT",   "DECL_TAG", "TYPE_TAG", "ENUM64",
+	"UNKN", "INT",	   "PTR",      "ARRAY",	   "STRUCT",   "UNION",	 "ENUM",
+	"FWD",	"TYPEDEF", "VOLATILE", "CONST",	   "RESTRICT", "FUNC",	 "FUNC_PROTO",
+	"VAR",	"DATASEC", "FLOAT",    "DECL_TAG", "TYPE_TAG", "ENUM64",
 };
 
 #define BTF_MAGIC 0xeb9f
@@ -123,9 +123,9 @@ struct lc_btf {
 	uint32_t nr_types;   /* our own types */
 	uint32_t *words;     /* type section in host byte order */
 	size_t nwords;
-	uint32_t *offs;      /* word offset of each own type in words */
-	char *strs;          /* own string section, NUL-terminated when non-empty */
-	uint32_t str_start;  /* offset of strs[0] in the id space of string offsets */
+	uint32_t *offs;	    /* word offset of each own type in words */
+	char *strs;	    /* own string section, NUL-terminated when non-empty */
+	uint32_t str_start; /* offset of strs[0] in the id space of string offsets */
 	uint32_t str_len;
 	uint32_t ptr_size;
 	const struct lc_type **cache; /* by own index; NULL until converted */
@@ -179,17 +179,16 @@ static const char *btf_str(const struct lc_btf *btf, uint32_t off)
 }
 
 /* Name of a type/member/enumerator; NULL for anonymous, error if the offset is bad. */
-static struct lc_error *btf_name(const struct lc_btf *btf, uint32_t id, const char *what,
-				 long idx, uint32_t off, const char **ret)
+static struct lc_error *btf_name(const struct lc_btf *btf, uint32_t id, const char *what, long idx,
+				 uint32_t off, const char **ret)
 {
 	const char *s = btf_str(btf, off);
 	if (!s) {
 		if (idx >= 0)
-			return lc_error_create(
-				LC_ERR_BAD_DATA,
-				"BTF type %" PRIu32 ": %s %ld name offset 0x%" PRIx32
-				" past string section (size 0x%" PRIx32 ")",
-				id, what, idx, off, btf_str_end(btf));
+			return lc_error_create(LC_ERR_BAD_DATA,
+					       "BTF type %" PRIu32 ": %s %ld name offset 0x%" PRIx32
+					       " past string section (size 0x%" PRIx32 ")",
+					       id, what, idx, off, btf_str_end(btf));
 		return lc_error_create(LC_ERR_BAD_DATA,
 				       "BTF type %" PRIu32 ": name offset 0x%" PRIx32
 				       " past string section (size 0x%" PRIx32 ")",
@@ -314,7 +313,8 @@ static struct lc_error *btf_scan_types(struct lc_btf *btf)
 		uint32_t id = btf->start_id + (uint32_t)n;
 		if (nwords - w < 3)
 			return lc_error_create(LC_ERR_FORMAT,
-					       "BTF type %" PRIu32 ": truncated at offset 0x%zx of type "
+					       "BTF type %" PRIu32
+					       ": truncated at offset 0x%zx of type "
 					       "section (length 0x%zx)",
 					       id, w * 4, nwords * 4);
 		uint32_t info = btf->words[w + 1];
@@ -325,18 +325,19 @@ static struct lc_error *btf_scan_types(struct lc_btf *btf)
 				return lc_error_create(LC_ERR_UNSUPPORTED,
 						       "BTF type %" PRIu32 ": unknown kind %u", id,
 						       kind);
-			return lc_error_create(LC_ERR_BAD_DATA, "BTF type %" PRIu32 ": kind 0",
-					       id);
+			return lc_error_create(LC_ERR_BAD_DATA, "BTF type %" PRIu32 ": kind 0", id);
 		}
 		if (len > nwords - w) {
 			char vlen[32] = "";
 			if (kind == K_STRUCT || kind == K_UNION || kind == K_ENUM ||
 			    kind == K_ENUM64 || kind == K_FUNC_PROTO || kind == K_DATASEC)
-				snprintf(vlen, sizeof(vlen), " with vlen %" PRIu32, info_vlen(info));
-			return lc_error_create(LC_ERR_FORMAT,
-					       "BTF type %" PRIu32 ": %s%s needs 0x%zx bytes, only 0x%zx "
-					       "left in type section",
-					       id, kind_names[kind], vlen, len * 4, (nwords - w) * 4);
+				snprintf(vlen, sizeof(vlen), " with vlen %" PRIu32,
+					 info_vlen(info));
+			return lc_error_create(
+				LC_ERR_FORMAT,
+				"BTF type %" PRIu32 ": %s%s needs 0x%zx bytes, only 0x%zx "
+				"left in type section",
+				id, kind_names[kind], vlen, len * 4, (nwords - w) * 4);
 		}
 		if (n >= UINT32_MAX - btf->start_id)
 			return lc_error_create(LC_ERR_FORMAT, "BTF has too many types");
@@ -435,7 +436,8 @@ static struct lc_error *btf_ref(struct lc_btf *btf, uint32_t from, const char *w
 				       from, where, id, btf_end_id(btf) - 1);
 	if (!is_data_kind(info_kind(raw[1])))
 		return lc_error_create(LC_ERR_BAD_DATA,
-				       "BTF type %" PRIu32 ": %s %" PRIu32 " is a %s, not a data type",
+				       "BTF type %" PRIu32 ": %s %" PRIu32
+				       " is a %s, not a data type",
 				       from, where, id, kind_names[info_kind(raw[1])]);
 	if (id < btf->start_id)
 		return btf_get(btf->base, id, ret);
@@ -445,8 +447,8 @@ static struct lc_error *btf_ref(struct lc_btf *btf, uint32_t from, const char *w
 		return NULL;
 	}
 	struct lc_type *type = arena_alloc(&btf->arena, sizeof(*type));
-	if (!type || !lc_grow((void **)&btf->work, &btf->work_cap, btf->nwork + 1,
-			      sizeof(*btf->work)))
+	if (!type ||
+	    !lc_grow((void **)&btf->work, &btf->work_cap, btf->nwork + 1, sizeof(*btf->work)))
 		return lc_error_nomem;
 	btf->work[btf->nwork++] = id;
 	btf->cache[local] = type;
@@ -465,10 +467,11 @@ static struct lc_error *btf_resolve_size(const struct lc_btf *btf, uint32_t from
 	uint64_t mult = 1;
 	for (int depth = 0;; depth++) {
 		if (depth > BTF_MAX_CHAIN)
-			return lc_error_create(LC_ERR_BAD_DATA,
-					       "BTF type %" PRIu32
-					       ": typedef/qualifier/array chain longer than %d or cyclic",
-					       from, BTF_MAX_CHAIN);
+			return lc_error_create(
+				LC_ERR_BAD_DATA,
+				"BTF type %" PRIu32
+				": typedef/qualifier/array chain longer than %d or cyclic",
+				from, BTF_MAX_CHAIN);
 		if (id == 0) {
 			*ret = 0;
 			return NULL;
@@ -725,7 +728,7 @@ static struct lc_error *btf_fill(struct lc_btf *btf, uint32_t id)
 
 /* Convert type id and everything it refers to; from/what name the referrer in messages. */
 static struct lc_error *btf_convert(struct lc_btf *btf, uint32_t from, const char *what,
-				   uint32_t id, const struct lc_type **ret)
+				    uint32_t id, const struct lc_type **ret)
 {
 	const struct lc_type *type;
 	struct lc_error *err = btf_ref(btf, from, what, -1, id, &type);
@@ -769,11 +772,12 @@ struct lc_error *lc_btf_type_by_id(struct lc_type_source *src, uint32_t id,
 	const uint32_t *raw = btf_raw(btf, id);
 	if (id && !raw)
 		return lc_error_create(LC_ERR_LOOKUP,
-				       "BTF type %" PRIu32 " out of range (last id %" PRIu32 ")", id,
-				       btf_end_id(btf) - 1);
+				       "BTF type %" PRIu32 " out of range (last id %" PRIu32 ")",
+				       id, btf_end_id(btf) - 1);
 	if (raw && !is_data_kind(info_kind(raw[1])))
-		return lc_error_create(LC_ERR_INVALID, "BTF type %" PRIu32 " is a %s, not a data type",
-				       id, kind_names[info_kind(raw[1])]);
+		return lc_error_create(LC_ERR_INVALID,
+				       "BTF type %" PRIu32 " is a %s, not a data type", id,
+				       kind_names[info_kind(raw[1])]);
 	return btf_get(btf, id, ret);
 }
 

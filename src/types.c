@@ -201,30 +201,32 @@ struct lc_error *lc_type_member(const struct lc_type *type, const char *path,
 		if (*p == '[') {
 			char *end;
 			if (!isdigit((unsigned char)p[1]))
-				return lc_error_create(LC_ERR_INVALID, "bad index in member path '%s'",
-						       path);
+				return lc_error_create(LC_ERR_INVALID,
+						       "bad index in member path '%s'", path);
 			errno = 0;
 			unsigned long long idx = strtoull(p + 1, &end, 0);
 			if (errno || *end != ']')
-				return lc_error_create(LC_ERR_INVALID, "bad index in member path '%s'",
-						       path);
-			if (cur->kind != LC_TYPE_ARRAY || !cur->target)
 				return lc_error_create(LC_ERR_INVALID,
-						       "'%.*s' in '%s' is not an array, cannot index it",
-						       (int)(p - path), path, path);
+						       "bad index in member path '%s'", path);
+			if (cur->kind != LC_TYPE_ARRAY || !cur->target)
+				return lc_error_create(
+					LC_ERR_INVALID,
+					"'%.*s' in '%s' is not an array, cannot index it",
+					(int)(p - path), path, path);
 			/* Lengths 0 and 1 are also how flexible arrays were declared. */
 			if (cur->length > 1 && idx >= cur->length)
-				return lc_error_create(LC_ERR_INVALID,
-						       "index %llu out of bounds of '%.*s' (length %" PRIu64
-						       ") in '%s'",
-						       idx, (int)(p - path), path, cur->length, path);
+				return lc_error_create(
+					LC_ERR_INVALID,
+					"index %llu out of bounds of '%.*s' (length %" PRIu64
+					") in '%s'",
+					idx, (int)(p - path), path, cur->length, path);
 			const struct lc_type *elem = lc_type_unqualified(cur->target);
 			uint64_t elem_size = cur->target->size;
 			if (elem_size && (idx > UINT64_MAX / 8 / elem_size ||
 					  bit_offset > UINT64_MAX - idx * elem_size * 8))
 				return lc_error_create(LC_ERR_INVALID,
-						       "index %llu overflows in member path '%s'", idx,
-						       path);
+						       "index %llu overflows in member path '%s'",
+						       idx, path);
 			bit_offset += idx * elem_size * 8;
 			bit_size = 0;
 			decl = cur->target;
@@ -235,12 +237,14 @@ struct lc_error *lc_type_member(const struct lc_type *type, const char *path,
 			while (p[len] == '_' || isalnum((unsigned char)p[len]))
 				len++;
 			if (!len)
-				return lc_error_create(LC_ERR_INVALID, "bad member path '%s'", path);
+				return lc_error_create(LC_ERR_INVALID, "bad member path '%s'",
+						       path);
 			if (cur->kind != LC_TYPE_STRUCT && cur->kind != LC_TYPE_UNION)
-				return lc_error_create(LC_ERR_LOOKUP,
-						       "cannot look up member '%.*s' in '%s', not a "
-						       "struct or union",
-						       (int)len, p, type_spelling(decl, buf, sizeof(buf)));
+				return lc_error_create(
+					LC_ERR_LOOKUP,
+					"cannot look up member '%.*s' in '%s', not a "
+					"struct or union",
+					(int)len, p, type_spelling(decl, buf, sizeof(buf)));
 			size_t visits = 0;
 			uint64_t off;
 			const struct lc_member *m;
@@ -314,8 +318,8 @@ static struct lc_error *types_find_kind(struct lc_types *types, enum lc_type_kin
 		return NULL;
 	}
 	if (!first_err)
-		first_err = lc_error_create(LC_ERR_LOOKUP, "no type information to look up '%s'",
-					    name);
+		first_err =
+			lc_error_create(LC_ERR_LOOKUP, "no type information to look up '%s'", name);
 	return first_err;
 }
 
@@ -450,7 +454,8 @@ struct derived {
 };
 
 static struct lc_error *derive(struct lc_types *types, const struct lc_type *target,
-			       const struct derived *d, const char *spec, const struct lc_type **ret)
+			       const struct derived *d, const char *spec,
+			       const struct lc_type **ret)
 {
 	struct lc_type *t = types_alloc(types, sizeof(*t));
 	if (!t)
@@ -527,7 +532,8 @@ static struct lc_error *parse_and_find(struct lc_types *types, const char *spec,
 			}
 			if (*end != ']')
 				return lc_error_create(LC_ERR_INVALID,
-						       "cannot parse array size in type '%s'", spec);
+						       "cannot parse array size in type '%s'",
+						       spec);
 			d[nd++] = (struct derived){.is_array = true, .length = length};
 			p = end + 1;
 		} else {
@@ -554,8 +560,7 @@ static struct lc_error *parse_and_find(struct lc_types *types, const char *spec,
 	return NULL;
 }
 
-struct lc_error *lc_types_find(struct lc_types *types, const char *spec,
-			       const struct lc_type **ret)
+struct lc_error *lc_types_find(struct lc_types *types, const char *spec, const struct lc_type **ret)
 {
 	uintptr_t v;
 	if (lc_strmap_get(&types->type_cache, spec, &v)) {
@@ -735,8 +740,8 @@ static struct lc_error *cached_member(struct lc_types *types, const char *type_s
 		return err;
 	}
 	struct member_entry *e = types_alloc(types, sizeof(*e));
-	struct lc_error *err2 = e ? lc_strmap_set(&types->member_cache, key, (uintptr_t)e)
-				  : lc_error_nomem;
+	struct lc_error *err2 =
+		e ? lc_strmap_set(&types->member_cache, key, (uintptr_t)e) : lc_error_nomem;
 	free_key(key, buf);
 	if (err2) {
 		lc_error_destroy(err);
@@ -769,8 +774,8 @@ struct lc_error *lc_types_member_info(struct lc_types *types, const char *type_s
 	return NULL;
 }
 
-struct lc_error *lc_types_offsetof(struct lc_types *types, const char *type_spec,
-				   const char *path, uint64_t *ret)
+struct lc_error *lc_types_offsetof(struct lc_types *types, const char *type_spec, const char *path,
+				   uint64_t *ret)
 {
 	struct lc_member_info info;
 	struct lc_error *err = lc_types_member_info(types, type_spec, path, &info);

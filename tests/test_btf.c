@@ -364,7 +364,8 @@ static void check_base(struct lc_type_source *src)
 		struct lc_error *err = lc_btf_type_by_id(src, id, &t);
 		bool not_data = id == T_VAR || id == T_DATASEC || id == T_DECL_TAG;
 		if (not_data != (err != NULL))
-			fprintf(stderr, "type %u: %s\n", id, lc_error_message(err)), check_failures++;
+			fprintf(stderr, "type %u: %s\n", id, lc_error_message(err)),
+				check_failures++;
 		lc_error_destroy(err);
 	}
 	const struct lc_type *t;
@@ -563,7 +564,8 @@ static void test_bad_headers(void)
 	/* The type section ends inside the last record. */
 	memcpy(d, good, size);
 	lc_store_uint(d + 12, 4, false, (uint32_t)b.tlen - 4);
-	CHECK_ERR(create_raw(d, size), LC_ERR_FORMAT, "BTF type 33: INT needs 0x10 bytes, only 0xc left");
+	CHECK_ERR(create_raw(d, size), LC_ERR_FORMAT,
+		  "BTF type 33: INT needs 0x10 bytes, only 0xc left");
 	memcpy(d, good, size);
 	d[size - 1] = 'x';
 	CHECK_ERR(create_raw(d, size), LC_ERR_FORMAT, "not NUL-terminated");
@@ -603,7 +605,8 @@ static void test_bad_types(void)
 	/* Huge vlen with no member records behind it. */
 	bb_init(&b, false, NULL);
 	bb_type(&b, "s", STRUCT, false, 0xffff, 8);
-	CHECK_ERR(convert(&b, 1), LC_ERR_FORMAT, "STRUCT with vlen 65535 needs 0xc0000 bytes, only 0xc left");
+	CHECK_ERR(convert(&b, 1), LC_ERR_FORMAT,
+		  "STRUCT with vlen 65535 needs 0xc0000 bytes, only 0xc left");
 
 	/* typedef a -> typedef b -> typedef a. */
 	bb_init(&b, false, NULL);

@@ -271,7 +271,7 @@ static void test_members(struct lc_types *types)
 {
 	const char *task = "struct task";
 	CHECK_EQ_U64(off(types, task, "state"), 0);
-	CHECK_EQ_U64(off(types, task, "a"), 8);  /* through the anonymous union */
+	CHECK_EQ_U64(off(types, task, "a"), 8); /* through the anonymous union */
 	CHECK_EQ_U64(off(types, task, "b"), 8);
 	CHECK_EQ_U64(off(types, task, "y"), 12); /* union -> anonymous struct */
 	CHECK_EQ_U64(off(types, task, "tasks"), 16);
@@ -309,8 +309,8 @@ static void test_members(struct lc_types *types)
 	CHECK_ERR(lc_types_offsetof(types, task, "tasks..next", &v), LC_ERR_INVALID, "bad");
 	CHECK_ERR(lc_types_offsetof(types, task, "", &v), LC_ERR_INVALID, "empty");
 	CHECK_ERR(lc_types_offsetof(types, task, "comm[x]", &v), LC_ERR_INVALID, "bad index");
-	CHECK_ERR(lc_types_offsetof(types, task, "comm[99999999999999999999]", &v),
-		  LC_ERR_INVALID, "bad index");
+	CHECK_ERR(lc_types_offsetof(types, task, "comm[99999999999999999999]", &v), LC_ERR_INVALID,
+		  "bad index");
 	CHECK_ERR(lc_types_offsetof(types, "struct loop", "x", &v), LC_ERR_BAD_DATA, "nest");
 	CHECK_ERR(lc_types_offsetof(types, "struct nope", "x", &v), LC_ERR_LOOKUP, "struct nope");
 	CHECK_ERR(lc_types_offsetof(types, "struct task *", "state", &v), LC_ERR_LOOKUP,
@@ -353,7 +353,8 @@ static void test_enums_and_variables(struct lc_types *types)
 	CHECK_ERR(lc_types_enum_value(types, "enum pid_type", "TASK_COMM_LEN", &v), LC_ERR_LOOKUP,
 		  "no enumerator 'TASK_COMM_LEN' in 'enum pid_type'");
 	CHECK_ERR(lc_types_enum_value(types, NULL, "NOPE", &v), LC_ERR_LOOKUP, "'NOPE'");
-	CHECK_ERR(lc_types_enum_value(types, "struct task", "X", &v), LC_ERR_INVALID, "not an enum");
+	CHECK_ERR(lc_types_enum_value(types, "struct task", "X", &v), LC_ERR_INVALID,
+		  "not an enum");
 
 	const struct lc_type *t, *task;
 	CHECK_OK(lc_types_find(types, "struct task", &task));
@@ -374,8 +375,7 @@ static void test_enums_and_variables(struct lc_types *types)
 	CHECK(t->kind == LC_TYPE_STRUCT && t->size == 32);
 	CHECK_ERR(lc_types_find_variable(types, "rcu_state", &t), LC_ERR_LOOKUP,
 		  "type of variable 'rcu_state': type 'struct rcu_state' not found");
-	CHECK_ERR(lc_types_find_variable(types, "no_such_var", &t), LC_ERR_LOOKUP,
-		  "'no_such_var'");
+	CHECK_ERR(lc_types_find_variable(types, "no_such_var", &t), LC_ERR_LOOKUP, "'no_such_var'");
 }
 
 static void test_sources(void)
