@@ -27,6 +27,7 @@ struct lc_dump {
 	addrxlat_cb_t *record_cb; /* chained in front of libkdumpfile's page reader */
 	lc_page_recorder_fn *recorder;
 	void *recorder_arg;
+	bool in_recorder; /* translating inside the page callback */
 };
 
 static struct lc_error *kdump_error(struct lc_dump *dump, kdump_status status, const char *what)
@@ -216,12 +217,63 @@ struct lc_error *lc_dump_translate(struct lc_dump *dump, uint64_t kvaddr, uint64
 	return translate(dump, kvaddr, phys_ret);
 }
 
+/*
+ * The minimal dump that `extract` writes may later be translated through the
+ * kernel page tables even where this dump used a linear shortcut (the kernel
+ * text mapping is found differently once most memory is gone), so walk the
+ * page tables explicitly: the recording callback then sees every table page.
+ */
+static void record_fulladdr(struct lc_dump *dump, addrxlat_fulladdr_t a)
+{
+	uint64_t phys = a.addr;
+	if (a.as == ADDRXLAT_KVADDR) {
+		struct lc_error *err = translate(dump, a.addr, &phys);
+		if (err) {
+			lc_error_destroy(err);
+			return;
+		}
+	} else if (a.as != ADDRXLAT_MACHPHYSADDR && a.as != ADDRXLAT_KPHYSADDR) {
+		return;
+	}
+	dump->recorder(dump->recorder_arg, page_of(dump, phys));
+}
+
+static void walk_page_tables(struct lc_dump *dump, uint64_t kvaddr)
+{
+	addrxlat_step_t step = {
+		.ctx = dump->axctx,
+		.sys = dump->axsys,
+		.meth = addrxlat_sys_get_meth(dump->axsys, ADDRXLAT_SYS_METH_PGT),
+	};
+	if (!step.meth || step.meth->kind != ADDRXLAT_PGT ||
+	    addrxlat_launch(&step, kvaddr) != ADDRXLAT_OK)
+		return;
+	/* Record each level's table by its address rather than by watching reads:
+	 * libaddrxlat serves recently used tables without asking for the page. */
+	for (int level = 0; step.remain > 1 && level < 8; level++) {
+		addrxlat_fulladdr_t entry = step.base;
+		entry.addr += step.idx[step.remain - 1] * step.elemsz;
+		record_fulladdr(dump, entry);
+		if (addrxlat_step(&step) != ADDRXLAT_OK)
+			return;
+	}
+}
+
+/* The page-table root was read while the dump was opened, before any recorder could see it. */
+static void record_page_table_root(struct lc_dump *dump)
+{
+	const addrxlat_meth_t *pgt = addrxlat_sys_get_meth(dump->axsys, ADDRXLAT_SYS_METH_PGT);
+	if (pgt && pgt->kind == ADDRXLAT_PGT)
+		record_fulladdr(dump, pgt->param.pgt.root);
+}
+
 static void record_range(struct lc_dump *dump, enum lc_addr_space space, uint64_t addr, size_t len)
 {
 	uint64_t ps = dump->desc.page_size;
 	for (uint64_t p = page_of(dump, addr); p < addr + len; p += ps) {
 		uint64_t phys = p;
 		if (space == LC_KVADDR) {
+			walk_page_tables(dump, p);
 			struct lc_error *err = translate(dump, p, &phys);
 			if (err) {
 				lc_error_destroy(err);
@@ -278,10 +330,22 @@ struct lc_error *lc_dump_note_pid(struct lc_dump *dump, unsigned note_cpu, uint6
 static addrxlat_status recording_get_page(const addrxlat_cb_t *cb, addrxlat_buffer_t *buf)
 {
 	struct lc_dump *dump = cb->priv;
+	addrxlat_fulladdr_t want = buf->addr;
 	addrxlat_status st = cb->next->get_page(cb->next, buf);
-	if (st == ADDRXLAT_OK && dump->recorder &&
-	    (buf->addr.as == ADDRXLAT_MACHPHYSADDR || buf->addr.as == ADDRXLAT_KPHYSADDR))
-		dump->recorder(dump->recorder_arg, page_of(dump, buf->addr.addr));
+	if (st != ADDRXLAT_OK || !dump->recorder || dump->in_recorder)
+		return st;
+	if (want.as == ADDRXLAT_MACHPHYSADDR || want.as == ADDRXLAT_KPHYSADDR) {
+		dump->recorder(dump->recorder_arg, page_of(dump, want.addr));
+	} else if (want.as == ADDRXLAT_KVADDR) {
+		/* Page tables are often read through the kernel's direct map. */
+		uint64_t phys;
+		dump->in_recorder = true;
+		struct lc_error *err = translate(dump, want.addr, &phys);
+		dump->in_recorder = false;
+		if (!err)
+			dump->recorder(dump->recorder_arg, page_of(dump, phys));
+		lc_error_destroy(err);
+	}
 	return st;
 }
 
@@ -296,6 +360,7 @@ void lc_dump_set_recorder(struct lc_dump *dump, lc_page_recorder_fn *recorder, v
 			cb->get_page = recording_get_page;
 			dump->record_cb = cb;
 		}
+		record_page_table_root(dump);
 	}
 }
 

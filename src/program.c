@@ -141,6 +141,8 @@ struct lc_error *lc_program_open(const char *dump_path, const struct lc_program_
 					    opts ? opts->progress_arg : NULL, &prog->dump);
 	if (err)
 		goto fail;
+	if (opts && opts->page_recorder)
+		lc_dump_set_recorder(prog->dump, opts->page_recorder, opts->page_recorder_arg);
 	prog->desc = lc_dump_describe(prog->dump);
 	prog->arch = lc_arch_find(prog->desc->arch);
 	if (!prog->arch) {

@@ -25,6 +25,10 @@ struct lc_program_options {
 	const char *btf;        /* detached BTF file (optional) */
 	lc_program_progress_fn *progress;
 	void *progress_arg;
+	/* Called with every physical page read from the dump, from the first read on
+	 * (page tables included): what `extract --minimal` keeps. */
+	void (*page_recorder)(void *arg, uint64_t phys_page);
+	void *page_recorder_arg;
 };
 
 struct lc_error *lc_program_open(const char *dump_path, const struct lc_program_options *opts,

@@ -13,7 +13,10 @@ struct lc_cli {
 	struct lc_program_options popts;
 	bool json;
 	bool quiet;
-	/* Command arguments after the dump path. */
+	/*
+	 * Command arguments other than the dump path and global options; argv[-1]
+	 * is the command name, so getopt_long(argc + 1, argv - 1, ...) parses them.
+	 */
 	int argc;
 	char **argv;
 };
@@ -32,5 +35,6 @@ struct lc_error *lc_cli_open(struct lc_cli *cli, struct lc_program **ret);
 
 int lc_cmd_info(struct lc_cli *cli);
 int lc_cmd_ps(struct lc_cli *cli);
+int lc_cmd_extract(struct lc_cli *cli);
 
 #endif

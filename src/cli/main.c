@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,8 @@
 static const struct lc_cli_command commands[] = {
 	{"info", "describe the dump: format, architecture, kernel, CPUs, crash", "", lc_cmd_info},
 	{"ps", "list every task with pid, state and CPU", "", lc_cmd_ps},
+	{"extract", "write a minimal dump holding only the pages the analyses read",
+	 "--minimal [--zstd] OUTPUT", lc_cmd_extract},
 };
 
 static void usage(FILE *out)
@@ -55,53 +56,105 @@ struct lc_error *lc_cli_open(struct lc_cli *cli, struct lc_program **ret)
 	return lc_program_open(cli->dump, &cli->popts, ret);
 }
 
-int main(int argc, char **argv)
+/* Global options may appear anywhere; returns how many argv entries were used, 0 if none. */
+static int global_option(struct lc_cli *cli, int argc, char **argv, int i, int *status)
 {
-	static const struct option longopts[] = {
-		{"vmlinux", required_argument, NULL, 'k'},
-		{"system-map", required_argument, NULL, 'm'},
-		{"btf", required_argument, NULL, 'b'},
-		{"json", no_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
-	};
-	struct lc_cli cli = {0};
-	int c;
-	while ((c = getopt_long(argc, argv, "k:jqhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			cli.popts.vmlinux = optarg;
-			break;
-		case 'm':
-			cli.popts.system_map = optarg;
-			break;
-		case 'b':
-			cli.popts.btf = optarg;
-			break;
-		case 'j':
-			cli.json = true;
-			break;
-		case 'q':
-			cli.quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("lockcore %s\n", LOCKCORE_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+	const char *a = argv[i];
+	const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+	const char **target = NULL;
+	if (!strcmp(a, "-k") || !strcmp(a, "--vmlinux"))
+		target = &cli->popts.vmlinux;
+	else if (!strcmp(a, "--system-map"))
+		target = &cli->popts.system_map;
+	else if (!strcmp(a, "--btf"))
+		target = &cli->popts.btf;
+	if (target) {
+		if (!value) {
+			fprintf(stderr, "lockcore: %s needs a file name\n", a);
+			*status = 2;
+			return 1;
 		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
+		*target = value;
 		return 2;
 	}
-	const char *name = argv[optind++];
+	if (!strncmp(a, "--vmlinux=", 10)) {
+		cli->popts.vmlinux = a + 10;
+		return 1;
+	}
+	if (!strncmp(a, "--system-map=", 13)) {
+		cli->popts.system_map = a + 13;
+		return 1;
+	}
+	if (!strncmp(a, "--btf=", 6)) {
+		cli->popts.btf = a + 6;
+		return 1;
+	}
+	if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+		cli->json = true;
+		return 1;
+	}
+	if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+		cli->quiet = true;
+		return 1;
+	}
+	if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		usage(stdout);
+		*status = 0;
+		return 1;
+	}
+	if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+		printf("lockcore %s\n", LOCKCORE_VERSION);
+		*status = 0;
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct lc_cli cli = {0};
+	/*
+	 * Command arguments are gathered behind a slot holding the command name,
+	 * so a command can run getopt_long(cli.argc + 1, cli.argv - 1, ...).
+	 */
+	char **rest = calloc((size_t)argc + 1, sizeof(char *));
+	if (!rest) {
+		fprintf(stderr, "lockcore: out of memory\n");
+		return 1;
+	}
+	int nrest = 0, status = -1;
+	const char *name = NULL;
+	for (int i = 1; i < argc && status < 0; i++) {
+		int used = global_option(&cli, argc, argv, i, &status);
+		if (used) {
+			i += used - 1;
+			continue;
+		}
+		if (!name) {
+			if (argv[i][0] == '-') {
+				fprintf(stderr, "lockcore: unknown option '%s' (try --help)\n", argv[i]);
+				status = 2;
+				break;
+			}
+			name = argv[i];
+			rest[nrest++] = argv[i];
+			continue;
+		}
+		if (!cli.dump && argv[i][0] != '-') {
+			cli.dump = argv[i];
+			continue;
+		}
+		rest[nrest++] = argv[i];
+	}
+	if (status >= 0) {
+		free(rest);
+		return status;
+	}
+	if (!name) {
+		usage(stderr);
+		free(rest);
+		return 2;
+	}
 	const struct lc_cli_command *cmd = NULL;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(commands[i].name, name) == 0)
@@ -109,15 +162,18 @@ int main(int argc, char **argv)
 	}
 	if (!cmd) {
 		fprintf(stderr, "lockcore: unknown command '%s' (try --help)\n", name);
+		free(rest);
 		return 2;
 	}
-	if (optind >= argc) {
+	if (!cli.dump) {
 		fprintf(stderr, "usage: lockcore %s DUMP%s%s\n", cmd->name, *cmd->usage ? " " : "",
 			cmd->usage);
+		free(rest);
 		return 2;
 	}
-	cli.dump = argv[optind++];
-	cli.argc = argc - optind;
-	cli.argv = argv + optind;
-	return cmd->run(&cli);
+	cli.argc = nrest - 1;
+	cli.argv = rest + 1;
+	int ret = cmd->run(&cli);
+	free(rest);
+	return ret;
 }

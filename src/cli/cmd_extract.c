@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * extract --minimal: run the analyses while recording every physical page
+ * they read, write a dump holding only those pages plus the notes, then open
+ * the new dump, run the same analyses and check the answers are the same.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "extract.h"
+#include "linux/kernel.h"
+#include "linux/task.h"
+#include "program.h"
+
+/*
+ * The analyses whose pages a minimal dump keeps. Each reads through the
+ * program's caches, so running them once is enough.
+ */
+static struct lc_error *run_analyses(struct lc_program *prog)
+{
+	const struct lc_kernel *k;
+	struct lc_error *err = lc_kernel_get(prog, &k);
+	if (err)
+		return err;
+	const struct lc_task_list *tasks;
+	return lc_tasks_get(prog, &tasks);
+}
+
+/* What must come out the same from both dumps. */
+static struct lc_error *compare(struct lc_program *a, struct lc_program *b)
+{
+	const struct lc_kernel *ka, *kb;
+	const struct lc_task_list *ta, *tb;
+	struct lc_error *err;
+	if ((err = lc_kernel_get(a, &ka)) || (err = lc_kernel_get(b, &kb)) ||
+	    (err = lc_tasks_get(a, &ta)) || (err = lc_tasks_get(b, &tb)))
+		return err;
+	if (strcmp(ka->release, kb->release) || ka->possible_count != kb->possible_count ||
+	    ka->online_count != kb->online_count || ka->crashed_cpu != kb->crashed_cpu ||
+	    ka->uptime_ns != kb->uptime_ns)
+		return lc_error_create(LC_ERR_BAD_DATA, "kernel basics differ");
+	if (ta->count != tb->count)
+		return lc_error_create(LC_ERR_BAD_DATA, "task count differs: %zu vs %zu",
+				       ta->count, tb->count);
+	for (size_t i = 0; i < ta->count; i++) {
+		const struct lc_task *x = &ta->tasks[i], *y = &tb->tasks[i];
+		if (x->address != y->address || x->pid != y->pid || x->state != y->state ||
+		    x->cpu != y->cpu || strcmp(x->comm, y->comm))
+			return lc_error_create(LC_ERR_BAD_DATA, "task %zu (pid %d) differs", i,
+					       x->pid);
+	}
+	if (!!ta->incomplete != !!tb->incomplete)
+		return lc_error_create(LC_ERR_BAD_DATA, "task list completeness differs");
+	return NULL;
+}
+
+static void record(void *arg, uint64_t page)
+{
+	struct lc_u64set *set = arg;
+	bool present;
+	lc_error_destroy(lc_u64set_add(set, page, &present));
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: lockcore extract DUMP --minimal [--zstd] OUTPUT\n");
+}
+
+int lc_cmd_extract(struct lc_cli *cli)
+{
+	static const struct option opts[] = {
+		{"minimal", no_argument, NULL, 'm'},
+		{"zstd", no_argument, NULL, 'z'},
+		{0},
+	};
+	bool minimal = false, zstd = false;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(cli->argc + 1, cli->argv - 1, "mz", opts, NULL)) != -1) {
+		if (c == 'm')
+			minimal = true;
+		else if (c == 'z')
+			zstd = true;
+		else {
+			usage();
+			return 2;
+		}
+	}
+	if (!minimal || optind != cli->argc) {
+		usage();
+		return 2;
+	}
+	const char *out = cli->argv[optind - 1];
+
+	struct lc_u64set pages;
+	lc_u64set_init(&pages);
+	cli->popts.page_recorder = record;
+	cli->popts.page_recorder_arg = &pages;
+	struct lc_program *prog;
+	struct lc_error *err = lc_cli_open(cli, &prog);
+	cli->popts.page_recorder = NULL;
+	if (err) {
+		lc_u64set_deinit(&pages);
+		return lc_cli_fail(err);
+	}
+	err = run_analyses(prog);
+	lc_dump_set_recorder(prog->dump, NULL, NULL);
+
+	/* The set's slots hold the pages (0 is tracked on the side). */
+	uint64_t *list = NULL;
+	size_t n = 0;
+	if (!err) {
+		list = malloc((pages.count + 1) * sizeof(*list));
+		if (!list)
+			err = lc_error_nomem;
+	}
+	if (!err) {
+		for (size_t i = 0; i < pages.capacity; i++) {
+			if (pages.slots[i])
+				list[n++] = pages.slots[i];
+		}
+		if (pages.has_zero)
+			list[n++] = 0;
+	}
+	lc_u64set_deinit(&pages);
+
+	char *elf_path = NULL;
+	struct lc_extract_stats st;
+	if (!err && asprintf(&elf_path, "%s%s", out, zstd ? ".elf.tmp" : "") < 0)
+		err = lc_error_nomem;
+	if (!err)
+		err = lc_extract_write_elf(prog, list, n, elf_path, &st);
+	free(list);
+	if (!err && zstd) {
+		err = lc_compress_file_zstd(elf_path, out, 19);
+		unlink(elf_path);
+	}
+	free(elf_path);
+	if (err) {
+		lc_program_destroy(prog);
+		return lc_cli_fail(lc_error_prefix(err, "extracting"));
+	}
+
+	struct lc_program *small;
+	struct lc_program_options small_opts = cli->popts;
+	small_opts.progress = NULL;
+	err = lc_program_open(out, &small_opts, &small);
+	if (!err) {
+		err = compare(prog, small);
+		lc_program_destroy(small);
+	}
+	lc_program_destroy(prog);
+	if (err)
+		return lc_cli_fail(lc_error_prefix(err, "the minimal dump '%s' does not give the "
+							"same answer", out));
+	fprintf(stderr,
+		"wrote '%s': %zu pages in %zu segments (%zu recorded, %zu absent from the source); "
+		"same answer verified\n",
+		out, st.pages_written, st.segments, st.pages_requested, st.pages_unreadable);
+	return 0;
+}
