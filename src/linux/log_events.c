@@ -235,9 +235,10 @@ static bool is_bug(const char *t)
 	       starts_with(t, "Unable to handle kernel ");
 }
 
+/* Where another report begins; an "Oops:" line continues the report of a "BUG:" line. */
 static bool is_report_start(const char *t)
 {
-	return is_oops(t) || is_bug(t) || strstr(t, "Kernel panic - not syncing: ") ||
+	return is_bug(t) || strstr(t, "Kernel panic - not syncing: ") ||
 	       strstr(t, "BUG: soft lockup - CPU#") || strstr(t, "detected hard LOCKUP on cpu");
 }
 

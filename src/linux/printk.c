@@ -235,7 +235,14 @@ static bool prb_block(const struct lc_prb_layout *l, uint64_t begin, uint64_t ne
 {
 	uint64_t data_size = 1ull << l->size_bits;
 	uint64_t lmask = l->long_size == 8 ? UINT64_MAX : UINT32_MAX;
-	if ((begin >> l->size_bits) == (next >> l->size_bits) && begin < next) {
+	/*
+	 * Regular block: begin and the last byte (next - 1) in one wrap. Up to
+	 * 6.1 at least, a block ending exactly at the end of the ring was
+	 * stored wrapped; later kernels ("printk: ringbuffer: don't needlessly
+	 * wrap data blocks around") keep it in place, which this test accepts
+	 * without ambiguity: a wrapped block's next - 1 is always past the wrap.
+	 */
+	if (begin < next && (begin >> l->size_bits) == ((next - 1) >> l->size_bits)) {
 		*offset = begin & (data_size - 1);
 		*size = next - begin;
 	} else if ((((begin + data_size) & lmask) >> l->size_bits) == (next >> l->size_bits)) {
@@ -320,6 +327,7 @@ struct lc_error *lc_prb_parse(const struct lc_prb_layout *l, const struct lc_prb
 		tail = (head - span) & id_mask;
 	}
 	uint64_t head_lpos = l->head_lpos & lmask;
+	size_t first_record = log->count;
 	for (uint64_t i = 0; i <= span; i++) {
 		uint64_t id = (tail + i) & id_mask;
 		uint64_t idx = id & (count - 1);
@@ -333,7 +341,13 @@ struct lc_error *lc_prb_parse(const struct lc_prb_layout *l, const struct lc_prb
 			continue;
 		}
 		if (state == DESC_REUSABLE) {
-			skip(&skips[SKIP_REUSABLE], id, true, seq);
+			/*
+			 * The writers free the oldest data first and move tail_id
+			 * lazily, so reusable descriptors at the tail (and the
+			 * bootstrap one) are normal; only later ones lost a record.
+			 */
+			if (log->count > first_record)
+				skip(&skips[SKIP_REUSABLE], id, true, seq);
 			continue;
 		}
 		/*
