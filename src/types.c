@@ -88,6 +88,8 @@ void lc_types_destroy(struct lc_types *types)
 
 struct lc_error *lc_types_add_source(struct lc_types *types, struct lc_type_source *src)
 {
+	if (!src)
+		return lc_error_create(LC_ERR_INVALID, "no type source to add");
 	if (!lc_grow((void **)&types->sources, &types->sources_cap, types->nsources + 1,
 		     sizeof(*types->sources))) {
 		src->ops->destroy(src);

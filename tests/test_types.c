@@ -384,6 +384,7 @@ static void test_sources(void)
 	CHECK_OK(lc_types_create(&types));
 	CHECK(lc_types_empty(types));
 	CHECK(lc_types_source_name(types) == NULL);
+	CHECK_ERR(lc_types_add_source(types, NULL), LC_ERR_INVALID, "no type source");
 	const struct lc_type *t;
 	CHECK_ERR(lc_types_find(types, "struct task", &t), LC_ERR_LOOKUP, "no type information");
 	CHECK(!lc_types_has_member(types, "struct task", "state"));
