@@ -36,5 +36,6 @@ struct lc_error *lc_cli_open(struct lc_cli *cli, struct lc_program **ret);
 int lc_cmd_info(struct lc_cli *cli);
 int lc_cmd_ps(struct lc_cli *cli);
 int lc_cmd_extract(struct lc_cli *cli);
+int lc_cmd_log(struct lc_cli *cli);
 
 #endif

@@ -11,6 +11,8 @@ static const struct lc_cli_command commands[] = {
 	{"ps", "list every task with pid, state and CPU", "", lc_cmd_ps},
 	{"extract", "write a minimal dump holding only the pages the analyses read",
 	 "--minimal [--zstd] OUTPUT", lc_cmd_extract},
+	{"log", "the kernel log, with what never reached a console or left a CPU",
+	 "[-l LEVELS] [--cpu N] [--caller] [--unflushed] [--events]", lc_cmd_log},
 };
 
 static void usage(FILE *out)
