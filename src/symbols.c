@@ -10,7 +10,7 @@ enum { STRING_BLOCK = 256 * 1024 };
 void lc_symbols_init(struct lc_symbols *syms)
 {
 	memset(syms, 0, sizeof(*syms));
-	lc_strmap_init(&syms->by_name);
+	lc_strmap_init_borrowed(&syms->by_name);
 }
 
 void lc_symbols_deinit(struct lc_symbols *syms)
@@ -93,6 +93,10 @@ struct lc_error *lc_symbols_finalize(struct lc_symbols *syms)
 			j < syms->count ? syms->syms[j].address - syms->syms[i].address : 4096;
 	}
 	lc_strmap_deinit(&syms->by_name);
+	/* Size the index once: growing it step by step would rehash 100k+ names repeatedly. */
+	struct lc_error *rerr = lc_strmap_reserve(&syms->by_name, syms->count);
+	if (rerr)
+		return rerr;
 	for (size_t i = 0; i < syms->count; i++) {
 		uintptr_t prev;
 		const struct lc_symbol *s = &syms->syms[i];

@@ -38,6 +38,10 @@ uint64_t lc_hash_string(const char *s)
 		h ^= (uint8_t)*s;
 		h *= 0x100000001b3ull;
 	}
+	/* FNV's low bits mix poorly for similar keys; tables index by the low bits. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -46,22 +50,34 @@ void lc_strmap_init(struct lc_strmap *map)
 	map->entries = NULL;
 	map->capacity = 0;
 	map->count = 0;
+	map->borrowed_keys = false;
+}
+
+void lc_strmap_init_borrowed(struct lc_strmap *map)
+{
+	lc_strmap_init(map);
+	map->borrowed_keys = true;
 }
 
 void lc_strmap_deinit(struct lc_strmap *map)
 {
-	for (size_t i = 0; i < map->capacity; i++)
-		free(map->entries[i].key);
+	bool borrowed = map->borrowed_keys;
+	if (!borrowed) {
+		for (size_t i = 0; i < map->capacity; i++)
+			free(map->entries[i].key);
+	}
 	free(map->entries);
 	lc_strmap_init(map);
+	map->borrowed_keys = borrowed;
 }
 
 static struct lc_strmap_entry *strmap_slot(struct lc_strmap_entry *entries, size_t capacity,
-					   const char *key)
+					   const char *key, uint64_t hash)
 {
 	size_t mask = capacity - 1;
-	for (size_t i = lc_hash_string(key) & mask;; i = (i + 1) & mask) {
-		if (!entries[i].key || strcmp(entries[i].key, key) == 0)
+	for (size_t i = hash & mask;; i = (i + 1) & mask) {
+		if (!entries[i].key ||
+		    (entries[i].hash == hash && strcmp(entries[i].key, key) == 0))
 			return &entries[i];
 	}
 }
@@ -70,7 +86,8 @@ bool lc_strmap_get(const struct lc_strmap *map, const char *key, uintptr_t *ret)
 {
 	if (!map->capacity)
 		return false;
-	struct lc_strmap_entry *e = strmap_slot(map->entries, map->capacity, key);
+	struct lc_strmap_entry *e =
+		strmap_slot(map->entries, map->capacity, key, lc_hash_string(key));
 	if (!e->key)
 		return false;
 	*ret = e->value;
@@ -84,12 +101,26 @@ static bool strmap_rehash(struct lc_strmap *map, size_t capacity)
 		return false;
 	for (size_t i = 0; i < map->capacity; i++) {
 		if (map->entries[i].key)
-			*strmap_slot(entries, capacity, map->entries[i].key) = map->entries[i];
+			*strmap_slot(entries, capacity, map->entries[i].key,
+				     map->entries[i].hash) = map->entries[i];
 	}
 	free(map->entries);
 	map->entries = entries;
 	map->capacity = capacity;
 	return true;
+}
+
+struct lc_error *lc_strmap_reserve(struct lc_strmap *map, size_t count)
+{
+	size_t cap = map->capacity ? map->capacity : 64;
+	while (cap < count * 2) {
+		if (cap > SIZE_MAX / 4)
+			return lc_error_nomem;
+		cap *= 2;
+	}
+	if (cap != map->capacity && !strmap_rehash(map, cap))
+		return lc_error_nomem;
+	return NULL;
 }
 
 struct lc_error *lc_strmap_set(struct lc_strmap *map, const char *key, uintptr_t value)
@@ -98,11 +129,13 @@ struct lc_error *lc_strmap_set(struct lc_strmap *map, const char *key, uintptr_t
 	if ((map->count + 1) * 2 > map->capacity &&
 	    !strmap_rehash(map, map->capacity ? map->capacity * 2 : 64))
 		return lc_error_nomem;
-	struct lc_strmap_entry *e = strmap_slot(map->entries, map->capacity, key);
+	uint64_t hash = lc_hash_string(key);
+	struct lc_strmap_entry *e = strmap_slot(map->entries, map->capacity, key, hash);
 	if (!e->key) {
-		e->key = strdup(key);
+		e->key = map->borrowed_keys ? (char *)key : strdup(key);
 		if (!e->key)
 			return lc_error_nomem;
+		e->hash = hash;
 		map->count++;
 	}
 	e->value = value;

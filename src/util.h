@@ -76,14 +76,20 @@ struct lc_strmap {
 	struct lc_strmap_entry *entries;
 	size_t capacity; /* power of two, or 0 */
 	size_t count;
+	bool borrowed_keys; /* keys are the caller's and outlive the map: no copies */
 };
 struct lc_strmap_entry {
 	char *key; /* NULL = empty slot */
+	uint64_t hash;
 	uintptr_t value;
 };
 void lc_strmap_init(struct lc_strmap *map);
+/* For large maps whose keys already live elsewhere (symbol names): saves a copy per key. */
+void lc_strmap_init_borrowed(struct lc_strmap *map);
 void lc_strmap_deinit(struct lc_strmap *map);
 bool lc_strmap_get(const struct lc_strmap *map, const char *key, uintptr_t *ret);
+/* Make room for count entries in all without rehashing. */
+struct lc_error *lc_strmap_reserve(struct lc_strmap *map, size_t count);
 /* Insert or replace. */
 struct lc_error *lc_strmap_set(struct lc_strmap *map, const char *key, uintptr_t value);
 uint64_t lc_hash_string(const char *s);
