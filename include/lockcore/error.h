@@ -32,7 +32,8 @@ struct lc_error;
 
 struct lc_error *lc_error_create(enum lc_error_code code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-struct lc_error *lc_error_createv(enum lc_error_code code, const char *fmt, va_list ap);
+struct lc_error *lc_error_createv(enum lc_error_code code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* An LC_ERR_FAULT carrying the address that could not be read. */
 struct lc_error *lc_error_fault(uint64_t address, const char *fmt, ...)
