@@ -11,6 +11,7 @@
 #include "linux/task.h"
 #include "program.h"
 #include "read.h"
+#include "unwind.h"
 
 static struct lc_error *load_symbols(struct lc_program *prog, const struct lc_program_options *opts)
 {
@@ -112,7 +113,7 @@ static struct lc_error *load_types(struct lc_program *prog)
 		prog->types_source = NULL;
 		return err;
 	}
-	prog->btf_data = data; /* the BTF source keeps pointers into it */
+	free(data); /* the BTF source keeps its own copy */
 	prog->types = types;
 	return NULL;
 }
@@ -194,12 +195,12 @@ void lc_program_destroy(struct lc_program *prog)
 {
 	if (!prog)
 		return;
+	lc_unwind_cache_destroy(prog->unwind);
 	lc_task_list_destroy(prog->tasks);
 	lc_printk_log_destroy(prog->printk);
 	lc_kernel_destroy(prog->kernel);
 	lc_types_destroy(prog->types);
 	lc_error_destroy(prog->types_error);
-	free(prog->btf_data);
 	free(prog->btf_path);
 	lc_symbols_deinit(&prog->symbols);
 	lc_vmcoreinfo_deinit(&prog->vmcoreinfo);

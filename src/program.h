@@ -12,6 +12,7 @@
 
 struct lc_kernel;
 struct lc_task_list;
+struct lc_unwind_cache;
 struct lc_printk_log;
 
 struct lc_program {
@@ -29,7 +30,6 @@ struct lc_program {
 	struct lc_types *types; /* NULL until first use: loading BTF costs a few MiB of reads */
 	struct lc_error *types_error; /* why types could not be loaded, kept for messages */
 	char *btf_path;
-	void *btf_data;
 
 	/* Human-readable provenance, for `lockcore info`. */
 	const char *symbols_source;
@@ -37,6 +37,7 @@ struct lc_program {
 
 	struct lc_kernel *kernel;        /* lazily read kernel basics (linux/) */
 	struct lc_task_list *tasks;      /* lazily read task list */
+	struct lc_unwind_cache *unwind;  /* CPU registers and stacks (unwind.c) */
 	struct lc_printk_log *printk;    /* lazily read kernel log (linux/printk.c) */
 };
 

@@ -13,6 +13,11 @@
 #include "lockcore/error.h"
 
 struct lc_program;
+struct lc_regset;
+struct lc_stack;
+struct lc_stack_ranges;
+struct lc_unwinder;
+struct lc_irq_info;
 
 enum lc_arch_id {
 	LC_ARCH_X86_64,
@@ -41,6 +46,33 @@ struct lc_arch_ops {
 	const char *irq_state_reg;
 	/* true = IRQs disabled; for ppc64 only the hard MSR.EE bit (soft-mask lives in paca). */
 	bool (*irqs_disabled_in)(uint64_t irq_state_reg_value);
+
+	/*
+	 * Registers and stacks (src/unwind.c). The register set is the ELF
+	 * gregset of a PRSTATUS note, whose first ptregs_words words are laid
+	 * out like the kernel's struct pt_regs on all three architectures.
+	 */
+	const char *const *gregs; /* libkdumpfile names, in gregset order */
+	unsigned ngregs;
+	unsigned ptregs_words;
+	unsigned pc_index, sp_index, fp_index, irq_index;
+	/* Resolve per-program unwind data (ORC tables, layouts); freed with unwind_free. */
+	struct lc_error *(*unwind_prepare)(struct lc_program *prog, void **ret);
+	void (*unwind_free)(void *data);
+	/* Walk from regs, appending frames to st and recording why it stopped. */
+	void (*unwind)(struct lc_unwinder *uw, struct lc_stack *st, const struct lc_regset *regs);
+	/* The CPU's own stacks (IRQ, NMI, exception, emergency), task stacks excluded. */
+	struct lc_error *(*cpu_stacks)(struct lc_program *prog, unsigned cpu,
+				       struct lc_stack_ranges *ret);
+	/* Registers of a switched-out task from its saved context. */
+	struct lc_error *(*task_regs)(struct lc_program *prog, uint64_t task,
+				      struct lc_regset *ret);
+	/*
+	 * IRQ state from a register set, plus (cpu >= 0, prog non-NULL) the
+	 * CPU's lazy masking state where the architecture has one.
+	 */
+	void (*irq_state)(struct lc_program *prog, int cpu, const struct lc_regset *regs,
+			  struct lc_irq_info *ret);
 };
 
 const struct lc_arch_ops *lc_arch_find(const char *kdump_arch_name);

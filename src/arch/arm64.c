@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <stddef.h>
 
-#include "arch/arch.h"
+#include "arch/arch_unwind.h"
 
 static const char *const arm64_names[] = {"aarch64", "arm64", NULL};
 
@@ -22,4 +22,17 @@ const struct lc_arch_ops lc_arch_arm64 = {
 	.fp_reg = "x29",
 	.irq_state_reg = "pstate",
 	.irqs_disabled_in = arm64_irqs_disabled,
+	.gregs = lc_arm64_gregs,
+	.ngregs = LC_ARM64_NGREGS,
+	.ptregs_words = LC_ARM64_PTREGS,
+	.pc_index = LC_ARM64_PC,
+	.sp_index = LC_ARM64_SP,
+	.fp_index = LC_ARM64_FP,
+	.irq_index = LC_ARM64_PSTATE,
+	.unwind_prepare = lc_arm64_unwind_prepare,
+	.unwind_free = lc_arm64_unwind_free,
+	.unwind = lc_arm64_unwind,
+	.cpu_stacks = lc_arm64_cpu_stacks,
+	.task_regs = lc_arm64_task_regs,
+	.irq_state = lc_arm64_irq_state,
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <stddef.h>
 
-#include "arch/arch.h"
+#include "arch/arch_unwind.h"
 
 static const char *const ppc64_names[] = {"ppc64", "ppc64le", "powerpc64", NULL};
 
@@ -17,9 +17,22 @@ const struct lc_arch_ops lc_arch_ppc64 = {
 	.kdump_names = ppc64_names,
 	.elf_machine = 21 /* EM_PPC64 */,
 	.kallsyms_absolute_percpu = false,
-	.pc_reg = "nip",
-	.sp_reg = "gpr1",
-	.fp_reg = "gpr1",
+	.pc_reg = "pc", /* libkdumpfile's names for nip and r1 */
+	.sp_reg = "r1",
+	.fp_reg = "r1",
 	.irq_state_reg = "msr",
 	.irqs_disabled_in = ppc64_irqs_disabled,
+	.gregs = lc_ppc64_gregs,
+	.ngregs = LC_PPC64_NGREGS,
+	.ptregs_words = LC_PPC64_PTREGS,
+	.pc_index = LC_PPC64_NIP,
+	.sp_index = LC_PPC64_R1,
+	.fp_index = LC_PPC64_R1,
+	.irq_index = LC_PPC64_MSR,
+	.unwind_prepare = lc_ppc64_unwind_prepare,
+	.unwind_free = lc_ppc64_unwind_free,
+	.unwind = lc_ppc64_unwind,
+	.cpu_stacks = lc_ppc64_cpu_stacks,
+	.task_regs = lc_ppc64_task_regs,
+	.irq_state = lc_ppc64_irq_state,
 };

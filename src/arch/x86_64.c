@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <stddef.h>
 
-#include "arch/arch.h"
+#include "arch/arch_unwind.h"
 
 static const char *const x86_64_names[] = {"x86_64", NULL};
 
@@ -22,4 +22,17 @@ const struct lc_arch_ops lc_arch_x86_64 = {
 	.fp_reg = "rbp",
 	.irq_state_reg = "rflags",
 	.irqs_disabled_in = x86_64_irqs_disabled,
+	.gregs = lc_x86_64_gregs,
+	.ngregs = LC_X86_NGREGS,
+	.ptregs_words = LC_X86_PTREGS,
+	.pc_index = LC_X86_RIP,
+	.sp_index = LC_X86_RSP,
+	.fp_index = LC_X86_RBP,
+	.irq_index = LC_X86_RFLAGS,
+	.unwind_prepare = lc_x86_64_unwind_prepare,
+	.unwind_free = lc_x86_64_unwind_free,
+	.unwind = lc_x86_64_unwind,
+	.cpu_stacks = lc_x86_64_cpu_stacks,
+	.task_regs = lc_x86_64_task_regs,
+	.irq_state = lc_x86_64_irq_state,
 };

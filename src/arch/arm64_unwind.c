@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * arm64 stacks: the x29 frame-record chain with pointer signatures stripped,
+ * exception frames recognised by the frame record embedded in pt_regs, and
+ * the per-CPU IRQ, overflow and SDEI stacks.
+ */
+#include <stdio.h>
+
+#include "arch/arch_unwind.h"
+#include "linux/kernel.h"
+#include "program.h"
+#include "read.h"
+#include "symbols.h"
+
+const char *const lc_arm64_gregs[] = {
+	"x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",  "x8",  "x9",  "x10", "x11",
+	"x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
+	"x24", "x25", "x26", "x27", "x28", "x29", "lr",  "sp",  "pc",  "pstate",
+};
+
+enum {
+	/* 6.1 struct pt_regs: regs[31], sp, pc, pstate, orig_x0, syscallno, sdei_ttbr1, pmr_save */
+	DEFAULT_STACKFRAME_OFFSET = 304,
+	DEFAULT_STACK_SIZE = 16384,
+	OVERFLOW_STACK_SIZE = 4096,
+	/* 6.13 frame_record_meta types (commit "arm64: stacktrace: unwind exception boundaries") */
+	FRAME_META_TYPE_FINAL = 1,
+	FRAME_META_TYPE_PT_REGS = 2,
+	PSTATE_I = 1u << 7,
+};
+
+struct arm64_data {
+	uint64_t stackframe_offset; /* offsetof(struct pt_regs, stackframe) */
+	bool meta_records;          /* 6.13+: pt_regs hold a typed, zeroed frame record */
+};
+
+struct lc_error *lc_arm64_unwind_prepare(struct lc_program *prog, void **ret)
+{
+	struct arm64_data *d = calloc(1, sizeof(*d));
+	if (!d)
+		return lc_error_nomem;
+	d->stackframe_offset = DEFAULT_STACKFRAME_OFFSET;
+	struct lc_types *types = lc_unwind_types(prog);
+	if (types) {
+		uint64_t off;
+		struct lc_error *err = lc_types_offsetof(types, "struct pt_regs", "stackframe", &off);
+		if (!err && off < 1024)
+			d->stackframe_offset = off;
+		lc_error_destroy(err);
+		const struct lc_type *t;
+		err = lc_types_find(types, "struct frame_record_meta", &t);
+		d->meta_records = !err;
+		lc_error_destroy(err);
+	}
+	*ret = d;
+	return NULL;
+}
+
+void lc_arm64_unwind_free(void *data)
+{
+	free(data);
+}
+
+uint64_t lc_arm64_strip_pac(uint64_t addr, uint64_t pac_mask)
+{
+	/* Bit 55 selects the TTBR: kernel addresses get their upper bits set again. */
+	return (addr & (1ull << 55)) ? addr | pac_mask : addr & ~pac_mask;
+}
+
+static const struct lc_symbol *sym_of(struct lc_unwinder *uw, uint64_t pc, bool interrupted)
+{
+	return uw->symbols ? lc_symbols_lookup(uw->symbols, interrupted ? pc : pc - 1) : NULL;
+}
+
+/* Is the interrupted frame's caller only in the link register (a leaf, or a prologue)? */
+static bool lr_frame_missing(struct lc_unwinder *uw, uint64_t pc, uint64_t lr, uint64_t next_pc)
+{
+	const struct lc_symbol *lsym = sym_of(uw, lr, false);
+	if (!lsym || lr == next_pc)
+		return false;
+	if (lsym == sym_of(uw, pc, true))
+		return false; /* a call from this function already returned */
+	return lsym != sym_of(uw, next_pc, false);
+}
+
+static bool is_el1_regs(const struct lc_regset *r)
+{
+	/* M[3:2] = 1: EL1 (EL1t or EL1h); M[4] = 0: AArch64 */
+	uint64_t pstate = r->r[LC_ARM64_PSTATE];
+	return ((pstate >> 2) & 3) == 1 && !(pstate & 0x10);
+}
+
+void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct lc_regset *init)
+{
+	const struct arm64_data *d = uw->arch_data;
+	uint64_t stackframe_off = d ? d->stackframe_offset : DEFAULT_STACKFRAME_OFFSET;
+	uint64_t pc, fp, sp, lr = 0;
+	if (!lc_regset_get(init, LC_ARM64_PC, &pc) || !lc_regset_get(init, LC_ARM64_FP, &fp)) {
+		lc_stack_stop(st, false, "no pc/x29 in the registers");
+		return;
+	}
+	if (!lc_regset_get(init, LC_ARM64_SP, &sp))
+		sp = fp;
+	pc = lc_arm64_strip_pac(pc, uw->pac_mask);
+	bool have_lr = !st->start_is_return && lc_regset_get(init, LC_ARM64_LR, &lr);
+	struct lc_error *err = lc_stack_push(uw, st, pc, sp, fp, !st->start_is_return, NULL);
+	if (err) {
+		lc_stack_stop_error(st, err, "recording a frame");
+		return;
+	}
+	uint32_t left = 0;
+	uint64_t prev_record = 0;
+	for (;;) {
+		if (st->count >= uw->max_frames) {
+			lc_stack_stop(st, false, "stopped after %u frames", uw->max_frames);
+			return;
+		}
+		if (!fp) {
+			lc_stack_stop(st, true, "end of the stack (null frame pointer)");
+			return;
+		}
+		if (fp & 7) {
+			lc_stack_stop(st, false, "misaligned frame pointer 0x%" PRIx64, fp);
+			return;
+		}
+		const struct lc_stack_range *to = lc_stack_ranges_find(&uw->ranges, fp);
+		if (!to && uw->ranges.count) {
+			lc_stack_stop(st, false, "frame record 0x%" PRIx64 " is on no known stack", fp);
+			return;
+		}
+		if (prev_record) {
+			const struct lc_stack_range *from =
+				lc_stack_ranges_find(&uw->ranges, prev_record);
+			if (from && to == from && fp <= prev_record) {
+				lc_stack_stop(st, false, "frame pointer went backwards (0x%" PRIx64
+							 " after 0x%" PRIx64 ")",
+					      fp, prev_record);
+				return;
+			}
+			if (from && to && from != to) {
+				unsigned ti = (unsigned)(to - uw->ranges.r);
+				if (left & (1u << ti)) {
+					lc_stack_stop(st, false,
+						      "returned to the %s stack it had left",
+						      to->name);
+					return;
+				}
+				left |= 1u << (unsigned)(from - uw->ranges.r);
+			}
+		}
+		uint64_t rec_fp, rec_lr;
+		err = lc_unwind_read_u64(uw, fp, &rec_fp);
+		if (!err)
+			err = lc_unwind_read_u64(uw, fp + 8, &rec_lr);
+		if (err) {
+			lc_stack_stop_error(st, err, "reading a frame record");
+			return;
+		}
+		uint64_t next_pc = lc_arm64_strip_pac(rec_lr, uw->pac_mask);
+		if (have_lr) {
+			have_lr = false;
+			uint64_t slr = lc_arm64_strip_pac(lr, uw->pac_mask);
+			if (lr_frame_missing(uw, st->frames[st->count - 1].pc, slr, next_pc)) {
+				err = lc_stack_push(uw, st, slr, fp, 0, false, NULL);
+				if (err) {
+					lc_stack_stop_error(st, err, "recording a frame");
+					return;
+				}
+			}
+		}
+
+		/* Is this record the one an exception entry built inside pt_regs? */
+		bool exception = false;
+		struct lc_regset regs;
+		uint64_t regs_addr = fp - stackframe_off;
+		if (d && d->meta_records && !rec_fp && !rec_lr) {
+			uint64_t type;
+			err = lc_unwind_read_u64(uw, fp + 16, &type);
+			if (err) {
+				lc_stack_stop_error(st, err, "reading a frame record type");
+				return;
+			}
+			if (type == FRAME_META_TYPE_FINAL) {
+				lc_stack_stop(st, true, "end of the stack (final frame record)");
+				return;
+			}
+			if (type != FRAME_META_TYPE_PT_REGS) {
+				lc_stack_stop(st, false, "unknown frame record type %" PRIu64, type);
+				return;
+			}
+			err = lc_unwind_read_regs(uw, regs_addr, LC_ARM64_PTREGS, &regs);
+			if (err) {
+				lc_stack_stop_error(st, err, "reading pt_regs");
+				return;
+			}
+			exception = true;
+		} else if (!rec_fp && !rec_lr) {
+			/* Up to 6.12 the last record of every task stack is all zeroes. */
+			lc_stack_stop(st, true, "end of the stack (final frame record)");
+			return;
+		} else if (lc_stack_ranges_find(&uw->ranges, regs_addr) == to &&
+			   !lc_unwind_read_regs(uw, regs_addr, LC_ARM64_PTREGS, &regs)) {
+			/* Up to 6.12 entry code fills pt_regs->stackframe with {x29, elr}. */
+			exception = regs.r[LC_ARM64_FP] == rec_fp &&
+				    lc_arm64_strip_pac(regs.r[LC_ARM64_PC], uw->pac_mask) ==
+					    next_pc &&
+				    is_el1_regs(&regs);
+		}
+		struct lc_frame *f;
+		if (exception) {
+			if (!is_el1_regs(&regs)) {
+				lc_stack_stop(st, true, "reached user mode (pt_regs at 0x%" PRIx64 ")",
+					      regs_addr);
+				return;
+			}
+			uint64_t rpc = lc_arm64_strip_pac(regs.r[LC_ARM64_PC], uw->pac_mask);
+			err = lc_stack_push(uw, st, rpc, regs.r[LC_ARM64_SP], fp, true, &f);
+			if (err) {
+				lc_stack_stop_error(st, err, "recording a frame");
+				return;
+			}
+			f->exception = true;
+			f->regs_address = regs_addr;
+			f->regs = malloc(sizeof(*f->regs));
+			if (f->regs)
+				*f->regs = regs;
+			lc_arm64_irq_state(NULL, -1, &regs, &f->irqs);
+			lr = regs.r[LC_ARM64_LR];
+			have_lr = true;
+			prev_record = fp;
+			fp = regs.r[LC_ARM64_FP];
+			continue;
+		}
+		if (!next_pc) {
+			lc_stack_stop(st, true, "end of the stack (zero return address)");
+			return;
+		}
+		err = lc_stack_push(uw, st, next_pc, fp, rec_fp, false, &f);
+		if (err) {
+			lc_stack_stop_error(st, err, "recording a frame");
+			return;
+		}
+		if (!f->function) {
+			lc_stack_stop(st, false, "return address 0x%" PRIx64 " is not kernel text",
+				      next_pc);
+			return;
+		}
+		prev_record = fp;
+		fp = rec_fp;
+	}
+}
+
+struct lc_error *lc_arm64_cpu_stacks(struct lc_program *prog, unsigned cpu,
+				     struct lc_stack_ranges *ret)
+{
+	uint64_t size = DEFAULT_STACK_SIZE;
+	struct lc_types *types = lc_unwind_types(prog);
+	if (types) {
+		uint64_t s;
+		/* IRQ_STACK_SIZE and SDEI_STACK_SIZE are THREAD_SIZE. */
+		struct lc_error *e = lc_types_sizeof(types, "union thread_union", &s);
+		if (!e && s >= 4096 && s <= (1u << 20))
+			size = s;
+		lc_error_destroy(e);
+	}
+	uint64_t base;
+	struct lc_error *err = lc_unwind_percpu_ulong(prog, "irq_stack_ptr", cpu, &base);
+	if (!err)
+		lc_stack_ranges_add(ret, base, base + size, LC_STACK_IRQ, "irq");
+	lc_error_destroy(err);
+	uint64_t var;
+	err = lc_symbol_address(prog, "overflow_stack", &var);
+	if (!err)
+		err = lc_percpu_address(prog, var, cpu, &base);
+	if (!err)
+		lc_stack_ranges_add(ret, base, base + OVERFLOW_STACK_SIZE, LC_STACK_OVERFLOW,
+				    "overflow");
+	lc_error_destroy(err);
+	static const char *const sdei[] = {"sdei_stack_normal_ptr", "sdei_stack_critical_ptr"};
+	for (size_t i = 0; i < LC_ARRAY_SIZE(sdei); i++) {
+		err = lc_unwind_percpu_ulong(prog, sdei[i], cpu, &base);
+		if (!err)
+			lc_stack_ranges_add(ret, base, base + size, LC_STACK_SDEI,
+					    i ? "SDEI critical" : "SDEI");
+		lc_error_destroy(err);
+	}
+	return NULL;
+}
+
+struct lc_error *lc_arm64_task_regs(struct lc_program *prog, uint64_t task, struct lc_regset *ret)
+{
+	/* cpu_switch_to() saved x19-x28, fp, sp and its return address (pc). */
+	static const struct {
+		const char *member;
+		unsigned reg;
+	} slots[] = {
+		{"thread.cpu_context.x19", 19}, {"thread.cpu_context.x20", 20},
+		{"thread.cpu_context.x21", 21}, {"thread.cpu_context.x22", 22},
+		{"thread.cpu_context.x23", 23}, {"thread.cpu_context.x24", 24},
+		{"thread.cpu_context.x25", 25}, {"thread.cpu_context.x26", 26},
+		{"thread.cpu_context.x27", 27}, {"thread.cpu_context.x28", 28},
+		{"thread.cpu_context.fp", LC_ARM64_FP}, {"thread.cpu_context.sp", LC_ARM64_SP},
+		{"thread.cpu_context.pc", LC_ARM64_PC},
+	};
+	memset(ret, 0, sizeof(*ret));
+	for (size_t i = 0; i < LC_ARRAY_SIZE(slots); i++) {
+		uint64_t v;
+		struct lc_error *err =
+			lc_read_member(prog, task, "struct task_struct", slots[i].member, &v);
+		if (err)
+			return err;
+		lc_regset_set(ret, slots[i].reg, v);
+	}
+	return NULL;
+}
+
+void lc_arm64_irq_state(struct lc_program *prog, int cpu, const struct lc_regset *regs,
+			struct lc_irq_info *ret)
+{
+	(void)prog;
+	uint64_t pstate;
+	if (!lc_regset_get(regs, LC_ARM64_PSTATE, &pstate)) {
+		ret->state = LC_IRQS_UNKNOWN;
+		snprintf(ret->reason, sizeof(ret->reason), "no PSTATE in the registers");
+		return;
+	}
+	bool masked = pstate & PSTATE_I;
+	ret->state = masked ? LC_IRQS_OFF : LC_IRQS_ON;
+	snprintf(ret->reason, sizeof(ret->reason), "PSTATE.I=%d (DAIF=0x%x) in the %s",
+		 masked ? 1 : 0, (unsigned)((pstate >> 6) & 0xf),
+		 cpu >= 0 ? "CPU's crash-time registers" : "saved pt_regs");
+}
