@@ -56,9 +56,9 @@ def check_ps(lockcore, dump, truth):
     tasks = ps.get("tasks", [])
     if ps.get("incomplete"):
         fail("task list incomplete: %s" % ps["incomplete"])
-    # drgn's for_each_task() lists init_task and every thread, not the idle
-    # tasks of other CPUs; compare like with like.
-    listed = [t for t in tasks if not (t["idle"] and t["pid"] == 0 and t["comm"] != "swapper/0")]
+    # drgn's for_each_task() walks init_task.tasks, which holds every thread
+    # but no idle task (not even init_task itself); compare like with like.
+    listed = [t for t in tasks if not t["idle"]]
     if "task_count" in truth:
         expect("task count (drgn's for_each_task)", len(listed), truth["task_count"])
     by_pid = {}
@@ -77,6 +77,32 @@ def check_ps(lockcore, dump, truth):
         got = sorted((t["pid"], t["comm"]) for t in listed)
         want = sorted((t["pid"], t["comm"]) for t in truth["tasks"])
         expect("every (pid, comm)", got, want)
+    drgn_tasks = read_drgn_tasks(os.path.dirname(dump))
+    if drgn_tasks is not None:
+        got = sorted((t["pid"], t["comm"], t["state"], t["cpu"]) for t in listed)
+        expect("every (pid, comm, state, cpu) as drgn lists them", got, sorted(drgn_tasks))
+
+
+def read_drgn_tasks(fixture):
+    """The task table drgn printed when the fixture was made (drgn.txt):
+    lines '  PID COMM STATE cpu=N on_cpu=N' after '== tasks'."""
+    path = os.path.join(fixture, "drgn.txt")
+    if not os.path.exists(path):
+        return None
+    rows, inside = [], False
+    with open(path) as f:
+        for line in f:
+            if line.startswith("== tasks"):
+                inside = True
+                continue
+            if inside and line.startswith("=="):
+                break
+            parts = line.split()
+            if inside and len(parts) >= 4 and parts[0].isdigit() and parts[-2].startswith("cpu="):
+                # comm may hold spaces: everything between pid and state
+                rows.append((int(parts[0]), " ".join(parts[1:-3]), parts[-3],
+                             int(parts[-2][4:])))
+    return rows if rows else None
 
 
 def main():
