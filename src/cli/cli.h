@@ -37,5 +37,6 @@ int lc_cmd_info(struct lc_cli *cli);
 int lc_cmd_ps(struct lc_cli *cli);
 int lc_cmd_extract(struct lc_cli *cli);
 int lc_cmd_log(struct lc_cli *cli);
+int lc_cmd_bt(struct lc_cli *cli);
 
 #endif

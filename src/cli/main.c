@@ -13,6 +13,8 @@ static const struct lc_cli_command commands[] = {
 	 "--minimal [--zstd] OUTPUT", lc_cmd_extract},
 	{"log", "the kernel log, with what never reached a console or left a CPU",
 	 "[-l LEVELS] [--cpu N] [--caller] [--unflushed] [--events]", lc_cmd_log},
+	{"bt", "stack traces of every CPU (or CPUs, or tasks by pid)", "[-a | CPU... | -p PID...]",
+	 lc_cmd_bt},
 };
 
 static void usage(FILE *out)
