@@ -47,7 +47,7 @@ static enum dump_kind dump_classify(const uint8_t *head, size_t size)
 		return DUMP_ZSTD;
 	if (lc_flattened_probe(head, size))
 		return DUMP_FLATTENED;
-	if (size >= 4 && memcmp(head, "\x7f" "ELF", 4) == 0)
+	if (size >= 4 && memcmp(head, "\177ELF", 4) == 0)
 		return DUMP_ELF;
 	/* "KDUMP   " is makedumpfile's kdump-compressed format, "DISKDUMP" the older diskdump. */
 	if (size >= 8 && (memcmp(head, "KDUMP   ", 8) == 0 || memcmp(head, "DISKDUMP", 8) == 0))
@@ -87,6 +87,18 @@ static struct lc_error *dump_check_plain(const char *adjective, const char *path
 			LC_ERR_FORMAT,
 			"%s'%s' is not a crash dump (no ELF, kdump or flattened signature)",
 			adjective, path);
+	/* Catches the common slip of passing vmlinux or a module where the dump goes. */
+	if (kind == DUMP_ELF && head_len >= 18) {
+		uint64_t type = lc_load_uint(head + 16, 2, head[5] == 2);
+		if (type != 4 /* ET_CORE */)
+			return lc_error_create(
+				LC_ERR_FORMAT,
+				"%s'%s' is an ELF file but not a core dump (e_type %" PRIu64 "%s)",
+				adjective, path, type,
+				type == 2   ? ", an executable: vmlinux?"
+				: type == 1 ? ", a relocatable object: a module?"
+					    : "");
+	}
 	return NULL;
 }
 
@@ -104,9 +116,10 @@ static struct lc_error *memory_file_create(int *ret)
 		dir = "/tmp";
 	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return lc_error_create(LC_ERR_OS,
-				       "cannot create a memory file (%s) nor a temporary file in '%s': %s",
-				       strerror(memfd_errno), dir, strerror(errno));
+		return lc_error_create(
+			LC_ERR_OS,
+			"cannot create a memory file (%s) nor a temporary file in '%s': %s",
+			strerror(memfd_errno), dir, strerror(errno));
 	*ret = fd;
 	return NULL;
 }
@@ -211,8 +224,8 @@ static struct lc_error *sink_flush(struct sink *sink)
 		memcpy(sink->head, sink->buf, sink->head_len);
 	}
 	if (sink->mode == SINK_UNDECIDED) {
-		enum sink_mode mode = lc_flattened_probe(sink->buf, sink->len) ? SINK_FLATTENED
-									    : SINK_PLAIN;
+		enum sink_mode mode =
+			lc_flattened_probe(sink->buf, sink->len) ? SINK_FLATTENED : SINK_PLAIN;
 		if (mode == SINK_FLATTENED) {
 			struct lc_error *err =
 				lc_flattened_create(sink->out_fd, NULL, NULL, 0, &sink->flat);
@@ -240,8 +253,8 @@ static struct lc_error *sink_finish(struct sink *sink)
 		return lc_flattened_finish(sink->flat);
 	/* Skipped zero blocks at the end still belong to the file. */
 	if (ftruncate(sink->out_fd, (off_t)sink->written) < 0)
-		return lc_error_create(LC_ERR_OS, "cannot extend the unpacked dump to %" PRIu64
-						  " bytes: %s",
+		return lc_error_create(LC_ERR_OS,
+				       "cannot extend the unpacked dump to %" PRIu64 " bytes: %s",
 				       sink->written, strerror(errno));
 	return NULL;
 }
@@ -354,8 +367,8 @@ static struct lc_error *unwrap_zstd(struct input *in, struct sink *sink, const u
 	memcpy(inbuf, head, head_len);
 	ZSTD_inBuffer zin = {inbuf, head_len, 0};
 	uint64_t zin_start = 0; /* input position of inbuf[0] */
-	size_t last = 1;        /* 0 once a frame is complete and flushed */
-	bool pending = false;   /* the decoder may hold output that did not fit */
+	size_t last = 1;	/* 0 once a frame is complete and flushed */
+	bool pending = false;	/* the decoder may hold output that did not fit */
 	for (;;) {
 		/*
 		 * Call the decoder without input only to drain it: between frames

@@ -58,7 +58,7 @@ struct lc_flattened {
 	uint64_t next_progress;
 
 	enum flat_state state;
-	uint64_t pos;     /* bytes of the stream consumed so far */
+	uint64_t pos;	  /* bytes of the stream consumed so far */
 	uint64_t records; /* data records seen completely, for messages */
 
 	/* Partial stream or record header, since pieces may split anywhere. */
@@ -74,7 +74,8 @@ struct lc_flattened {
 
 int lc_flattened_probe(const void *head, size_t size)
 {
-	return size >= FLAT_SIGNATURE_SIZE && memcmp(head, flat_signature, FLAT_SIGNATURE_SIZE) == 0;
+	return size >= FLAT_SIGNATURE_SIZE &&
+	       memcmp(head, flat_signature, FLAT_SIGNATURE_SIZE) == 0;
 }
 
 struct lc_error *lc_flattened_create(int out_fd, lc_progress_fn *progress, void *progress_arg,
@@ -143,8 +144,11 @@ static struct lc_error *flat_check_header(struct lc_flattened *flat)
 	if (type != FLAT_TYPE)
 		return lc_error_create(LC_ERR_FORMAT,
 				       "flattened dump header at byte %d has type %" PRId64
-				       ", expected %d",
-				       FLAT_SIGNATURE_SIZE, type, FLAT_TYPE);
+				       ", expected %d%s",
+				       FLAT_SIGNATURE_SIZE, type, FLAT_TYPE,
+				       lc_bswap64((uint64_t)type) == FLAT_TYPE
+					       ? " (written little-endian, not by makedumpfile?)"
+					       : "");
 	/*
 	 * The version (next 8 bytes) is not checked: there has only ever been
 	 * version 1, and makedumpfile -R ignores it too.
@@ -160,10 +164,10 @@ static struct lc_error *flat_start_record(struct lc_flattened *flat)
 
 	if (offset == FLAT_END_MARKER && size == FLAT_END_MARKER) {
 		if (!flat->records)
-			return lc_error_create(LC_ERR_FORMAT,
-					       "flattened dump holds no records (end marker at byte %" PRIu64
-					       ")",
-					       flat->record_pos);
+			return lc_error_create(
+				LC_ERR_FORMAT,
+				"flattened dump holds no records (end marker at byte %" PRIu64 ")",
+				flat->record_pos);
 		flat->state = FLAT_AT_END;
 		return NULL;
 	}
@@ -227,7 +231,7 @@ struct lc_error *lc_flattened_feed(struct lc_flattened *flat, const void *data, 
 					keep = take;
 				memcpy(flat->head + flat->head_len, p, keep);
 				flat->head_len += keep;
-				/* Fail on a wrong signature at once, not after a page of garbage. */
+				/* Fail on a bad signature now, not after a page of it. */
 				if (!flat_signature_prefix_ok(flat))
 					return flat_no_signature();
 				if (flat->head_len == sizeof(flat->head)) {
@@ -295,7 +299,8 @@ struct lc_error *lc_flattened_finish(struct lc_flattened *flat)
 	case FLAT_IN_RECORD_HEADER:
 		if (flat->head_len)
 			return lc_error_create(LC_ERR_FORMAT,
-					       "flattened dump record %" PRIu64 " header at byte %" PRIu64
+					       "flattened dump record %" PRIu64
+					       " header at byte %" PRIu64
 					       " is truncated (%zu of %d bytes)",
 					       flat->records + 1, flat->record_pos, flat->head_len,
 					       FLAT_RECORD_HEADER_SIZE);
@@ -307,8 +312,8 @@ struct lc_error *lc_flattened_finish(struct lc_flattened *flat)
 		return lc_error_create(LC_ERR_FORMAT,
 				       "flattened dump record %" PRIu64 " at byte %" PRIu64
 				       " is truncated (%" PRIu64 " of %" PRIu64 " data bytes)",
-				       flat->records + 1, flat->record_pos, flat->size - flat->remaining,
-				       flat->size);
+				       flat->records + 1, flat->record_pos,
+				       flat->size - flat->remaining, flat->size);
 	case FLAT_AT_END:
 		break;
 	}
