@@ -105,6 +105,37 @@ def read_drgn_tasks(fixture):
     return rows if rows else None
 
 
+def check_log(lockcore, dump, fixture):
+    """Every kernel log record as drgn's get_printk_records() read it when the
+    fixture was made (drgn-log.json, written by tests/drgn_log.py)."""
+    path = os.path.join(fixture, "drgn-log.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        want = json.load(f)["records"]
+    log = run_json(lockcore, "log", dump)
+    if log is None:
+        return
+    # The per-CPU NMI/safe buffers are lockcore's addition; drgn reads the ring only.
+    got = {r["seq"]: r for r in log.get("records", []) if r["ring"] in ("prb", "log_buf")}
+    expect("kernel log record count", len(got), len(want))
+    bad = 0
+    for w in want:
+        r = got.get(w["seq"])
+        if r is None:
+            fail("log record seq %d (%r) missing" % (w["seq"], w["text"][:60]))
+            bad += 1
+        else:
+            for key in ("timestamp_ns", "level", "facility", "caller", "text"):
+                if r.get(key) != w[key]:
+                    fail("log record seq %d: %s is %r, drgn read %r"
+                         % (w["seq"], key, r.get(key), w[key]))
+                    bad += 1
+        if bad >= 20:
+            fail("too many log mismatches, stopped")
+            break
+
+
 def main():
     lockcore, fixture = sys.argv[1], sys.argv[2]
     with open(os.path.join(fixture, "truth.json")) as f:
@@ -117,6 +148,7 @@ def main():
         return 1
     check_info(lockcore, dump, truth)
     check_ps(lockcore, dump, truth)
+    check_log(lockcore, dump, fixture)
     print("%s: %s" % (fixture, "ok" if not failures else "%d failure(s)" % len(failures)))
     return 1 if failures else 0
 

@@ -372,13 +372,15 @@ static struct lc_error *read_consoles(struct lc_program *prog, struct lc_types *
 		return err;
 	/* CON_ENABLED: a #define until 6.2 made it enum cons_flags. */
 	int64_t enabled_flag = 4, nbcon_flag = 0;
-	err = lc_types_enum_value(types, "enum cons_flags", "CON_ENABLED", &enabled_flag);
-	lc_error_destroy(err);
+	lc_error_destroy(lc_types_enum_value(types, "enum cons_flags", "CON_ENABLED", &enabled_flag));
 	/* 6.6+ nbcon consoles keep their position in nbcon_seq. */
-	bool has_nbcon = lc_types_has_member(types, ct, "nbcon_seq") &&
-			 !(err = lc_types_enum_value(types, "enum cons_flags", "CON_NBCON",
-						     &nbcon_flag));
-	lc_error_destroy(err);
+	bool has_nbcon = false;
+	if (lc_types_has_member(types, ct, "nbcon_seq")) {
+		err = lc_types_enum_value(types, "enum cons_flags", "CON_NBCON", &nbcon_flag);
+		has_nbcon = !err;
+		lc_error_destroy(err);
+		err = NULL;
+	}
 	struct lc_u64set seen;
 	lc_u64set_init(&seen);
 	uint64_t max_seq = 0;
