@@ -12,6 +12,7 @@
 
 #include "dump.h"
 #include "dump_notes.h"
+#include "dump_validate.h"
 #include <inttypes.h>
 #include "util.h"
 
@@ -103,6 +104,11 @@ struct lc_error *lc_dump_open(const char *path, lc_progress_fn *progress, void *
 	if (err) {
 		free(dump);
 		return err;
+	}
+	err = lc_dump_validate(dump->file.fd);
+	if (err) {
+		lc_dump_destroy(dump);
+		return lc_error_prefix(err, "'%s'", path);
 	}
 	dump->ctx = kdump_new();
 	if (!dump->ctx) {

@@ -66,7 +66,7 @@ struct lc_error *lc_kallsyms_decode(const struct lc_kallsyms_tables *t, struct l
 	size_t pos = 0;
 	char name[KSYM_MAX];
 	for (uint32_t i = 0; i < t->num_syms; i++) {
-		size_t len;
+		size_t len = 0;
 		struct lc_error *err = expand_name(t, &pos, name, &len);
 		if (err)
 			return lc_error_prefix(err, "kallsyms symbol %u", i);
