@@ -117,7 +117,11 @@ struct lc_error *lc_orc_find(const struct lc_orc_table *t, uint64_t ip, bool *fo
 	bool hit = false;
 	struct lc_error *err = NULL;
 	bool searched = false;
-	if (t->lookup && ip >= t->text_start && ip < t->text_end) {
+	bool in_text = ip >= t->text_start && ip < t->text_end;
+	/* The table ends with whatever came last: past its text it would answer for anything. */
+	if (!in_text && !(ip >= t->init_start && ip < t->init_end))
+		return NULL;
+	if (t->lookup && in_text) {
 		uint64_t block = (ip - t->text_start) >> ORC_LOOKUP_BLOCK_SHIFT;
 		uint32_t start, stop;
 		if (block + 1 < t->lookup_count) {
@@ -220,6 +224,15 @@ struct lc_error *lc_orc_table_init(struct lc_program *prog, struct lc_orc_table 
 		t->lookup_count = (lookup_end - lookup) / 4;
 		t->text_start = stext;
 		t->text_end = etext;
+	} else if (have_symbol(prog, "_stext", &stext) && have_symbol(prog, "_etext", &etext)) {
+		t->text_start = stext;
+		t->text_end = etext;
+	}
+	uint64_t sinit, einit;
+	if (have_symbol(prog, "_sinittext", &sinit) && have_symbol(prog, "_einittext", &einit) &&
+	    einit > sinit) {
+		t->init_start = sinit;
+		t->init_end = einit;
 	}
 	/* Absent lookup symbols only make each search a plain binary search. */
 	probe_layout(prog, &t->layout);

@@ -73,14 +73,16 @@ struct lc_orc_table {
 	/* orc_lookup: for each 256-byte block of [text_start, text_end), the first entry */
 	uint64_t lookup, lookup_count;
 	uint64_t text_start, text_end;
+	/* vmlinux's .init.text, also covered (by a plain binary search); 0 when freed or unknown */
+	uint64_t init_start, init_end;
 	struct lc_orc_layout layout;
 	lc_unwind_read_fn *read;
 	void *read_arg;
 };
 
 /*
- * The entry covering ip: *found is false when ip is outside the table (a module,
- * BPF or an address before the first entry).
+ * The entry covering ip: *found is false when ip is outside the table's text
+ * (another module, BPF) or before its first entry.
  */
 struct lc_error *lc_orc_find(const struct lc_orc_table *t, uint64_t ip, bool *found,
 			     struct lc_orc_entry *ret);

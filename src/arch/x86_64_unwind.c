@@ -114,8 +114,23 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 		}
 		struct lc_orc_entry e;
 		bool found = false, guessed = false;
+		uint64_t at = s.signal ? s.ip : s.ip - 1;
 		if (orc) {
-			err = lc_orc_find(orc, s.signal ? s.ip : s.ip - 1, &found, &e);
+			err = lc_orc_find(orc, at, &found, &e);
+			const struct lc_unwind_module *m = lc_unwind_module_at(uw, at);
+			if (!err && !found && m && m->num_orcs) {
+				/* Modules carry their own tables, without a lookup index. */
+				struct lc_orc_table mt = *orc;
+				mt.ip_table = m->orc_ip;
+				mt.orc_table = m->orc;
+				mt.count = m->num_orcs;
+				mt.lookup = mt.lookup_count = 0;
+				mt.text_start = m->text_start;
+				mt.text_end = m->text_end;
+				mt.init_start = mt.init_end = 0;
+				if (mt.count <= (1u << 22))
+					err = lc_orc_find(&mt, at, &found, &e);
+			}
 			if (err) {
 				lc_stack_stop_error(st, err, "reading ORC data");
 				return;
