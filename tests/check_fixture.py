@@ -47,6 +47,8 @@ def check_info(lockcore, dump, truth):
         expect("cpus_online", info.get("cpus_online"), truth["online_cpus"])
     if "crashed_cpu" in truth:
         expect("crashed_cpu", info.get("crashed_cpu"), truth["crashed_cpu"])
+    if "panic_message" in truth:
+        expect("panic_message", info.get("panic_message"), truth["panic_message"])
 
 
 def check_ps(lockcore, dump, truth):

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "json.h"
 #include "linux/kernel.h"
+#include "linux/printk.h"
 #include "program.h"
 
 struct info {
@@ -12,6 +14,7 @@ struct info {
 	const struct lc_kernel *k; /* NULL when the basics could not be read */
 	const char *kernel_error;
 	const char *build_id;
+	char *panic_message; /* from the kernel log; NULL when there was no panic */
 };
 
 static void render_json(struct lc_program *prog, const struct info *in)
@@ -62,7 +65,7 @@ static void render_json(struct lc_program *prog, const struct info *in)
 	lc_json_key(&j, "crashed_cpu_source");
 	lc_json_string(&j, in->k ? in->k->crashed_cpu_source : NULL);
 	lc_json_key(&j, "panic_message");
-	lc_json_null(&j);
+	lc_json_string(&j, in->panic_message);
 	lc_json_key(&j, "uptime_seconds");
 	if (in->k && in->k->uptime_ns)
 		lc_json_double(&j, (double)in->k->uptime_ns / 1e9);
@@ -111,6 +114,8 @@ static void render_text(struct lc_program *prog, const struct info *in)
 		else
 			printf("%-16s none (no panic recorded: live capture or hang)\n",
 			       "crashed cpu");
+		if (in->panic_message)
+			printf("%-16s %s\n", "panic", in->panic_message);
 		if (in->k->uptime_ns)
 			printf("%-16s %.2f s (HZ=%" PRIu64 ")\n", "uptime",
 			       (double)in->k->uptime_ns / 1e9, in->k->hz);
@@ -136,11 +141,14 @@ int lc_cmd_info(struct lc_cli *cli)
 	err = lc_kernel_get(prog, &in.k);
 	if (err)
 		in.kernel_error = lc_error_message(err);
+	/* The panic message only lives in the log; without one, say nothing. */
+	lc_error_destroy(lc_printk_panic_message(prog, &in.panic_message));
 	if (cli->json)
 		render_json(prog, &in);
 	else
 		render_text(prog, &in);
 	lc_error_destroy(err);
+	free(in.panic_message);
 	lc_program_destroy(prog);
 	return 0;
 }
