@@ -12,8 +12,10 @@
 #include "cli/cli.h"
 #include "extract.h"
 #include "linux/kernel.h"
+#include "linux/printk.h"
 #include "linux/task.h"
 #include "program.h"
+#include "unwind.h"
 
 /*
  * The analyses whose pages a minimal dump keeps. Each reads through the
@@ -26,7 +28,76 @@ static struct lc_error *run_analyses(struct lc_program *prog)
 	if (err)
 		return err;
 	const struct lc_task_list *tasks;
-	return lc_tasks_get(prog, &tasks);
+	err = lc_tasks_get(prog, &tasks);
+	if (err)
+		return err;
+	/* Log and stacks: a reader that cannot finish still reports its partial answer,
+	 * which the comparison below then demands of the small dump too. */
+	const struct lc_printk_log *log;
+	lc_error_destroy(lc_printk_get(prog, &log));
+	const struct lc_stacks *stacks;
+	lc_error_destroy(lc_stacks_cpus(prog, &stacks));
+	for (size_t i = 0; i < tasks->count; i++) {
+		const struct lc_stack *st;
+		if (tasks->tasks[i].state == 'D')
+			lc_error_destroy(lc_stacks_task(prog, tasks->tasks[i].address, &st));
+	}
+	return NULL;
+}
+
+static struct lc_error *compare_logs(struct lc_program *a, struct lc_program *b)
+{
+	const struct lc_printk_log *la, *lb;
+	struct lc_error *ea = lc_printk_get(a, &la), *eb = lc_printk_get(b, &lb);
+	bool same_failure = (ea == NULL) == (eb == NULL);
+	lc_error_destroy(ea);
+	lc_error_destroy(eb);
+	if (!same_failure)
+		return lc_error_create(LC_ERR_BAD_DATA, "the kernel log reads in one dump only");
+	if (!la || !lb)
+		return NULL;
+	if (la->count != lb->count)
+		return lc_error_create(LC_ERR_BAD_DATA, "log records differ: %zu vs %zu", la->count,
+				       lb->count);
+	for (size_t i = 0; i < la->count; i++) {
+		const struct lc_printk_record *x = &la->records[i], *y = &lb->records[i];
+		if (x->seq != y->seq || x->ts_nsec != y->ts_nsec || x->text_len != y->text_len ||
+		    memcmp(x->text, y->text, x->text_len))
+			return lc_error_create(LC_ERR_BAD_DATA, "log record %zu differs", i);
+	}
+	return NULL;
+}
+
+static bool same_stack(const struct lc_stack *x, const struct lc_stack *y)
+{
+	if (x->count != y->count)
+		return false;
+	for (size_t f = 0; f < x->count; f++) {
+		if (x->frames[f].pc != y->frames[f].pc || x->frames[f].sp != y->frames[f].sp)
+			return false;
+	}
+	return true;
+}
+
+static struct lc_error *compare_stacks(struct lc_program *a, struct lc_program *b)
+{
+	const struct lc_stacks *sa, *sb;
+	struct lc_error *ea = lc_stacks_cpus(a, &sa), *eb = lc_stacks_cpus(b, &sb);
+	bool same_failure = (ea == NULL) == (eb == NULL);
+	lc_error_destroy(ea);
+	lc_error_destroy(eb);
+	if (!same_failure)
+		return lc_error_create(LC_ERR_BAD_DATA, "CPU stacks read in one dump only");
+	if (!sa || !sb)
+		return NULL;
+	if (sa->nr_cpus != sb->nr_cpus)
+		return lc_error_create(LC_ERR_BAD_DATA, "CPU stack count differs");
+	for (unsigned c = 0; c < sa->nr_cpus; c++) {
+		if (sa->cpu_has_stack[c] != sb->cpu_has_stack[c] ||
+		    (sa->cpu_has_stack[c] && !same_stack(&sa->cpus[c], &sb->cpus[c])))
+			return lc_error_create(LC_ERR_BAD_DATA, "the stack of CPU %u differs", c);
+	}
+	return NULL;
 }
 
 /* What must come out the same from both dumps. */
@@ -54,7 +125,19 @@ static struct lc_error *compare(struct lc_program *a, struct lc_program *b)
 	}
 	if (!!ta->incomplete != !!tb->incomplete)
 		return lc_error_create(LC_ERR_BAD_DATA, "task list completeness differs");
-	return NULL;
+	for (size_t i = 0; i < ta->count; i++) {
+		if (ta->tasks[i].state != 'D')
+			continue;
+		const struct lc_stack *x = NULL, *y = NULL;
+		lc_error_destroy(lc_stacks_task(a, ta->tasks[i].address, &x));
+		lc_error_destroy(lc_stacks_task(b, tb->tasks[i].address, &y));
+		if (!x != !y || (x && !same_stack(x, y)))
+			return lc_error_create(LC_ERR_BAD_DATA, "the stack of pid %d differs",
+					       ta->tasks[i].pid);
+	}
+	if ((err = compare_logs(a, b)))
+		return err;
+	return compare_stacks(a, b);
 }
 
 static void record(void *arg, uint64_t page)
