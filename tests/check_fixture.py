@@ -138,6 +138,67 @@ def check_log(lockcore, dump, fixture):
             break
 
 
+def same_function(ours, theirs):
+    """lockcore names the nearest kallsyms label inside assembly functions
+    (entry_SYSCALL_64_after_hwframe, secondary_startup_64_no_verify) where
+    drgn and crash name the enclosing ELF symbol (entry_SYSCALL_64)."""
+    return ours == theirs or (ours is not None and theirs is not None
+                              and ours.startswith(theirs + "_"))
+
+
+def same_sequence(ours, theirs):
+    return len(ours) == len(theirs) and all(map(same_function, ours, theirs))
+
+
+def check_bt(lockcore, dump, truth, fixture):
+    """Every CPU's and every recorded task's function sequence against drgn's
+    (drgn-bt.json, written by tests/drgn_bt.py with the -dbg vmlinux): only
+    frames that exist on the stack count, since drgn adds DWARF inline frames
+    and lockcore reads no DWARF. User-space frames after the syscall entry are
+    dropped. The CPU stacks are also checked against truth.json's cpu_stacks."""
+    path = os.path.join(fixture, "drgn-bt.json")
+    want_cpus = {}
+    want_tasks = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            drgn = json.load(f)
+
+        def names(entry):
+            seq = [fr["function"] for fr in entry.get("frames", []) if not fr["inline"]]
+            while seq and seq[-1] is None:
+                seq.pop()
+            return seq
+        want_cpus = {int(c): names(v) for c, v in drgn["cpus"].items() if "frames" in v}
+        want_tasks = {int(p): (v["comm"], names(v)) for p, v in drgn["tasks"].items()
+                      if "frames" in v}
+    if not want_cpus and "cpu_stacks" not in truth:
+        return
+    bt = run_json(lockcore, "bt", dump, "-a")
+    if bt is None:
+        return
+    got = {st["cpu"]: [fr["function"] for fr in st["frames"]] for st in bt["stacks"]}
+    for cpu, seq in sorted(want_cpus.items()):
+        if not same_sequence(got.get(cpu, []), seq):
+            fail("bt of CPU %d: lockcore %r, drgn %r" % (cpu, got.get(cpu), seq))
+    for cpu, seq in sorted(truth.get("cpu_stacks", {}).items()):
+        if not same_sequence(got.get(int(cpu), []), seq):
+            fail("bt of CPU %s: lockcore %r, truth (crash) %r" % (cpu, got.get(int(cpu)), seq))
+    if not want_tasks:
+        return
+    args = []
+    for pid in sorted(want_tasks):
+        args += ["-p", str(pid)]
+    bt = run_json(lockcore, "bt", dump, *args)
+    if bt is None:
+        return
+    got = {}
+    for st in bt["stacks"]:
+        got.setdefault(st["pid"], []).append([fr["function"] for fr in st["frames"]])
+    for pid, (comm, seq) in sorted(want_tasks.items()):
+        if not any(same_sequence(g, seq) for g in got.get(pid, [])):
+            fail("bt of pid %d (%s): lockcore %r, drgn %r" % (pid, comm, got.get(pid), seq))
+
+
 def main():
     lockcore, fixture = sys.argv[1], sys.argv[2]
     with open(os.path.join(fixture, "truth.json")) as f:
@@ -151,6 +212,7 @@ def main():
     check_info(lockcore, dump, truth)
     check_ps(lockcore, dump, truth)
     check_log(lockcore, dump, fixture)
+    check_bt(lockcore, dump, truth, fixture)
     print("%s: %s" % (fixture, "ok" if not failures else "%d failure(s)" % len(failures)))
     return 1 if failures else 0
 

@@ -253,7 +253,7 @@ int lc_cmd_bt(struct lc_cli *cli)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	long pids[64];
+	static long pids[MAX_SELECTED];
 	size_t npids = 0;
 	bool all = false;
 	int c;
