@@ -52,8 +52,8 @@ static void field_put(const struct lc_printk_field *f, uint8_t *base, bool be, u
 		return;
 	}
 	size_t first = f->bit_offset / 8, n = (f->bit_offset + f->bit_size - 1) / 8 - first + 1;
-	unsigned shift = be ? (unsigned)(n * 8 - f->bit_offset % 8 - f->bit_size)
-			    : f->bit_offset % 8;
+	unsigned shift =
+		be ? (unsigned)(n * 8 - f->bit_offset % 8 - f->bit_size) : f->bit_offset % 8;
 	uint64_t mask = ((1ull << f->bit_size) - 1) << shift;
 	uint64_t raw = lc_load_uint(base + first, n, be);
 	raw = (raw & ~mask) | ((v << shift) & mask);
@@ -110,8 +110,9 @@ static void ring_free(struct ring *r)
 
 static struct lc_prb_buffers ring_bufs(struct ring *r)
 {
-	struct lc_prb_buffers b = {r->descs, r->count * r->l.desc_size, r->infos,
-				   r->count * r->l.info_stride, r->text, r->size};
+	struct lc_prb_buffers b = {r->descs, r->count * r->l.desc_size,
+				   r->infos, r->count * r->l.info_stride,
+				   r->text,  r->size};
 	return b;
 }
 
@@ -246,7 +247,8 @@ static void test_wrap(void)
 	ring_init(&r, false, 3, 7); /* 8 descriptors, 128 bytes of text */
 	char text[64];
 	for (int i = 0; i < 40; i++) {
-		snprintf(text, sizeof(text), "message %d %.*s", i, i % 23, "abcdefghijklmnopqrstuvw");
+		snprintf(text, sizeof(text), "message %d %.*s", i, i % 23,
+			 "abcdefghijklmnopqrstuvw");
 		push(&r, &(struct rec){text, DESC_FINALIZED, (uint32_t)i, 6, 2, NULL});
 	}
 	struct lc_printk_log log;
@@ -471,7 +473,8 @@ static void test_log_buf(void)
 
 static void test_percpu(void)
 {
-	static const char text[] = "\0014NMI backtrace for cpu 1\n\001cmore\nplain line\n\0016partial";
+	static const char text[] =
+		"\0014NMI backtrace for cpu 1\n\001cmore\nplain line\n\0016partial";
 	struct lc_printk_log log;
 	lc_printk_log_init(&log);
 	CHECK_OK(lc_printk_percpu_parse((const uint8_t *)text, sizeof(text) - 1, 1,
@@ -493,8 +496,7 @@ static void test_percpu(void)
 static void add_text(struct lc_printk_log *log, const char *text, uint32_t caller_cpu,
 		     unsigned flags)
 {
-	if (!lc_grow((void **)&log->records, &log->capacity, log->count + 1,
-		     sizeof(*log->records)))
+	if (!lc_grow((void **)&log->records, &log->capacity, log->count + 1, sizeof(*log->records)))
 		abort();
 	struct lc_printk_record *r = &log->records[log->count];
 	memset(r, 0, sizeof(*r));

@@ -4,14 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "json.h"
 #include "linux/printk.h"
 #include "program.h"
 
-static const char *const level_names[8] = {"emerg",  "alert", "crit", "err",
-					   "warn",   "notice", "info", "debug"};
+static const char *const level_names[8] = {"emerg", "alert",  "crit", "err",
+					   "warn",  "notice", "info", "debug"};
 
 struct log_options {
 	unsigned levels; /* bit per level; 0 = all */
@@ -20,6 +21,7 @@ struct log_options {
 	bool caller;
 	bool unflushed;
 	bool events;
+	bool ctime;
 };
 
 /* What the command shows: indexes into the log's records, after the filters. */
@@ -64,9 +66,9 @@ static bool shown(const struct log_options *o, const struct lc_printk_record *r)
 	if (o->levels && (r->level < 0 || r->level > 7 || !(o->levels & (1u << r->level))))
 		return false;
 	if (o->cpu_set) {
-		bool on_cpu = r->cpu >= 0 ? (unsigned)r->cpu == o->cpu
-					  : r->caller_kind == LC_PRINTK_CALLER_CPU &&
-						    r->caller == o->cpu;
+		bool on_cpu =
+			r->cpu >= 0 ? (unsigned)r->cpu == o->cpu
+				    : r->caller_kind == LC_PRINTK_CALLER_CPU && r->caller == o->cpu;
 		if (!on_cpu)
 			return false;
 	}
@@ -117,11 +119,22 @@ static void render_text(const struct log_view *v, const struct log_options *o)
 			buffer_cpu = r->cpu;
 			buffer_ring = r->ring;
 		}
-		if (r->has_timestamp)
+		if (r->has_timestamp && o->ctime) {
+			/* dmesg -T's format, in local time like it. */
+			time_t t = (time_t)((log->boot_time_ns + (int64_t)r->ts_nsec) / 1000000000);
+			struct tm tm;
+			char buf[64];
+			if (localtime_r(&t, &tm) &&
+			    strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Y", &tm))
+				printf("[%s] ", buf);
+			else
+				printf("[?] ");
+		} else if (r->has_timestamp) {
 			printf("[%5" PRIu64 ".%06" PRIu64 "] ", r->ts_nsec / 1000000000,
 			       r->ts_nsec % 1000000000 / 1000);
-		else
+		} else {
 			printf("[ %4s CPU%-3d ] ", lc_printk_ring_name(r->ring), r->cpu);
+		}
 		if (o->caller) {
 			char c[16];
 			caller_string(r, c, sizeof(c));
@@ -322,6 +335,11 @@ static void render_json(const struct log_view *v)
 	} else {
 		lc_json_null(&j);
 	}
+	lc_json_key(&j, "boot_time_ns");
+	if (log->boot_time_known)
+		lc_json_int(&j, log->boot_time_ns);
+	else
+		lc_json_null(&j);
 	lc_json_key(&j, "dropped");
 	lc_json_uint(&j, log->dropped);
 	lc_json_key(&j, "notes");
@@ -335,31 +353,31 @@ static void render_json(const struct log_view *v)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: lockcore [--json] log DUMP [-l LEVELS] [--cpu N] [--caller] "
-		     "[--unflushed] [--events]\n"
-		     "  -l, --level LEVELS  only these levels (emerg,alert,crit,err,warn,notice,"
-		     "info,debug or 0-7)\n"
-		     "      --cpu N         only what CPU N printed (CPU callers, per-CPU buffers)\n"
-		     "      --caller        show the caller: [T<pid>] or [C<cpu>]\n"
-		     "      --unflushed     only what never reached the log or a console\n"
-		     "      --events        list panics, oopses, lockups, stalls, hung tasks\n");
+	fprintf(out,
+		"usage: lockcore [--json] log DUMP [-l LEVELS] [--cpu N] [--caller] "
+		"[--unflushed] [--events] [-T]\n"
+		"  -l, --level LEVELS  only these levels (emerg,alert,crit,err,warn,notice,"
+		"info,debug or 0-7)\n"
+		"      --cpu N         only what CPU N printed (CPU callers, per-CPU buffers)\n"
+		"      --caller        show the caller: [T<pid>] or [C<cpu>]\n"
+		"      --unflushed     only what never reached the log or a console\n"
+		"      --events        list panics, oopses, lockups, stalls, hung tasks\n"
+		"  -T, --ctime         wall-clock times, from the boot time the timekeeper "
+		"implies\n");
 }
 
 static int parse_options(struct lc_cli *cli, struct log_options *o)
 {
 	static const struct option longopts[] = {
-		{"level", required_argument, NULL, 'l'},
-		{"cpu", required_argument, NULL, 'c'},
-		{"caller", no_argument, NULL, 'C'},
-		{"unflushed", no_argument, NULL, 'u'},
-		{"events", no_argument, NULL, 'e'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+		{"level", required_argument, NULL, 'l'}, {"cpu", required_argument, NULL, 'c'},
+		{"caller", no_argument, NULL, 'C'},	 {"unflushed", no_argument, NULL, 'u'},
+		{"events", no_argument, NULL, 'e'},	 {"ctime", no_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'},	 {0},
 	};
 	optind = 0; /* glibc: reinitialize for a second getopt run */
 	opterr = 1;
 	int c;
-	while ((c = getopt_long(cli->argc + 1, cli->argv - 1, "l:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(cli->argc + 1, cli->argv - 1, "l:Th", longopts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'l':
@@ -386,6 +404,9 @@ static int parse_options(struct lc_cli *cli, struct log_options *o)
 			break;
 		case 'e':
 			o->events = true;
+			break;
+		case 'T':
+			o->ctime = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -417,6 +438,12 @@ int lc_cmd_log(struct lc_cli *cli)
 	if (err) {
 		lc_program_destroy(prog);
 		return lc_cli_fail(lc_error_prefix(err, "reading the kernel log"));
+	}
+	if (o.ctime && !v.log->boot_time_known) {
+		lc_program_destroy(prog);
+		return lc_cli_fail(lc_error_create(
+			LC_ERR_LOOKUP, "-T: the dump does not tell when the machine booted "
+				       "(no usable 'shadow_timekeeper')"));
 	}
 	v.shown = malloc((v.log->count ? v.log->count : 1) * sizeof(*v.shown));
 	if (!v.shown) {

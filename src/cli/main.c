@@ -12,7 +12,7 @@ static const struct lc_cli_command commands[] = {
 	{"extract", "write a minimal dump holding only the pages the analyses read",
 	 "--minimal [--zstd] OUTPUT", lc_cmd_extract},
 	{"log", "the kernel log, with what never reached a console or left a CPU",
-	 "[-l LEVELS] [--cpu N] [--caller] [--unflushed] [--events]", lc_cmd_log},
+	 "[-l LEVELS] [--cpu N] [--caller] [--unflushed] [--events] [-T]", lc_cmd_log},
 	{"bt", "stack traces of every CPU (or CPUs, or tasks by pid)", "[-a | CPU... | -p PID...]",
 	 lc_cmd_bt},
 };

@@ -17,11 +17,11 @@ struct lc_printk_record;
 
 enum lc_log_event_kind {
 	LC_LOG_EVENT_PANIC,
-	LC_LOG_EVENT_OOPS,        /* "Oops: ...", "general protection fault", "Internal error" */
-	LC_LOG_EVENT_BUG,         /* "BUG: ...", "kernel BUG at ...", "Unable to handle kernel ..." */
+	LC_LOG_EVENT_OOPS, /* "Oops: ...", "general protection fault", "Internal error" */
+	LC_LOG_EVENT_BUG,  /* "BUG: ...", "kernel BUG at ...", "Unable to handle kernel ..." */
 	LC_LOG_EVENT_SOFT_LOCKUP, /* watchdog: BUG: soft lockup - CPU#N stuck for Ns! [comm:pid] */
 	LC_LOG_EVENT_HARD_LOCKUP, /* Watchdog detected hard LOCKUP on cpu N */
-	LC_LOG_EVENT_RCU_STALL,   /* rcu: INFO: X detected stalls on CPUs/tasks */
+	LC_LOG_EVENT_RCU_STALL,	  /* rcu: INFO: X detected stalls on CPUs/tasks */
 	LC_LOG_EVENT_RCU_EXPEDITED_STALL,
 	LC_LOG_EVENT_HUNG_TASK, /* INFO: task COMM:PID blocked for more than N seconds. */
 };
@@ -40,7 +40,7 @@ struct lc_log_event {
 	/* Tasks named: a hung task, a stalled RCU reader, the task of an oops. */
 	int32_t *pids;
 	size_t npids;
-	char comm[17]; /* of the first task named, "" when none */
+	char comm[17];	  /* of the first task named, "" when none */
 	int detector_cpu; /* the CPU that reported the stall, -1 when unknown */
 	uint64_t seconds; /* stuck / blocked for; 0 when not given */
 	uint64_t jiffies; /* RCU stall duration (t= or "N jiffies"); 0 when not given */

@@ -33,8 +33,7 @@ static struct lc_error *member_field(struct lc_types *types, const char *type, c
 		size = 8;
 	if ((t->kind != LC_TYPE_INT && t->kind != LC_TYPE_ENUM && t->kind != LC_TYPE_POINTER) ||
 	    size == 0 || size > 8 || mi.bit_offset > UINT32_MAX)
-		return lc_error_create(LC_ERR_UNSUPPORTED, "'%s.%s' is not an integer", type,
-				       path);
+		return lc_error_create(LC_ERR_UNSUPPORTED, "'%s.%s' is not an integer", type, path);
 	ret->bit_offset = (uint32_t)mi.bit_offset;
 	ret->bit_size = (uint8_t)mi.bit_size;
 	ret->size = (uint8_t)size;
@@ -42,8 +41,8 @@ static struct lc_error *member_field(struct lc_types *types, const char *type, c
 }
 
 /* A char array member: its offset and length. */
-static bool char_array(struct lc_types *types, const char *type, const char *path,
-		       uint32_t *offset, uint32_t *size)
+static bool char_array(struct lc_types *types, const char *type, const char *path, uint32_t *offset,
+		       uint32_t *size)
 {
 	struct lc_member_info mi;
 	struct lc_error *err = lc_types_member_info(types, type, path, &mi);
@@ -92,8 +91,7 @@ static struct lc_error *prb_info_layout(struct lc_types *types, const char *it,
 		memset(&l->caller_id, 0, sizeof(l->caller_id));
 	}
 	/* struct dev_printk_info replaced the dictionary in 5.10. */
-	if (!char_array(types, it, "dev_info.subsystem", &l->subsystem_offset,
-			&l->subsystem_size))
+	if (!char_array(types, it, "dev_info.subsystem", &l->subsystem_offset, &l->subsystem_size))
 		l->subsystem_size = 0;
 	if (!char_array(types, it, "dev_info.device", &l->device_offset, &l->device_size))
 		l->device_size = 0;
@@ -116,8 +114,8 @@ static struct lc_error *read_prb(struct lc_program *prog, struct lc_types *types
 		return lc_error_prefix(err, "reading the printk ring at 0x%" PRIx64, prb);
 
 	struct lc_prb_layout l = {.big_endian = prog->big_endian, .long_size = prog->ptr_size};
-	struct lc_printk_field f_count, f_descs, f_infos, f_head, f_tail, f_size, f_data,
-		f_hlpos, f_tlpos, f_fail;
+	struct lc_printk_field f_count, f_descs, f_infos, f_head, f_tail, f_size, f_data, f_hlpos,
+		f_tlpos, f_fail;
 	bool has_infos = lc_types_has_member(types, rt, "desc_ring.infos");
 	if ((err = member_field(types, rt, "desc_ring.count_bits", &f_count)) ||
 	    (err = member_field(types, rt, "desc_ring.descs", &f_descs)) ||
@@ -143,10 +141,11 @@ static struct lc_error *read_prb(struct lc_program *prog, struct lc_types *types
 		log->dropped = lc_printk_field_get(&f_fail, rb, l.big_endian);
 	if (l.count_bits > MAX_DESC_COUNT_BITS || l.size_bits > MAX_DATA_SIZE_BITS ||
 	    l.size_bits < 4)
-		return lc_error_create(LC_ERR_BAD_DATA,
-				       "printk ring has implausible sizes (count_bits %u, size_bits "
-				       "%u)",
-				       l.count_bits, l.size_bits);
+		return lc_error_create(
+			LC_ERR_BAD_DATA,
+			"printk ring has implausible sizes (count_bits %u, size_bits "
+			"%u)",
+			l.count_bits, l.size_bits);
 
 	const char *dt = "struct prb_desc";
 	uint64_t desc_size;
@@ -178,8 +177,8 @@ static struct lc_error *read_prb(struct lc_program *prog, struct lc_types *types
 	}
 	uint64_t count = 1ull << l.count_bits, text_size = 1ull << l.size_bits;
 	if (count * l.desc_size > (64u << 20) || count * l.info_stride > (256u << 20))
-		return lc_error_create(LC_ERR_BAD_DATA, "printk ring has %" PRIu64
-				       " descriptors: implausible",
+		return lc_error_create(LC_ERR_BAD_DATA,
+				       "printk ring has %" PRIu64 " descriptors: implausible",
 				       count);
 	lc_autofree uint8_t *dbuf = NULL;
 	lc_autofree uint8_t *ibuf = NULL;
@@ -298,9 +297,9 @@ static struct lc_error *read_percpu_buffers(struct lc_program *prog, struct lc_t
 			if (!err)
 				err = lc_read_uint(prog, addr + lost_off, 4, &lost);
 			if (err) {
-				struct lc_error *e2 = lc_printk_log_note(
-					log, "%s of CPU %u: unreadable: %s", bufs[i].sym, cpu,
-					lc_error_message(err));
+				struct lc_error *e2 =
+					lc_printk_log_note(log, "%s of CPU %u: unreadable: %s",
+							   bufs[i].sym, cpu, lc_error_message(err));
 				lc_error_destroy(err);
 				if (e2)
 					return e2;
@@ -318,10 +317,11 @@ static struct lc_error *read_percpu_buffers(struct lc_program *prog, struct lc_t
 			if (!(uint32_t)len)
 				continue;
 			if ((uint32_t)len > buf_size) {
-				err = lc_printk_log_note(log,
-							 "%s of CPU %u: length %u exceeds the %" PRIu64
-							 "-byte buffer: reading all of it",
-							 bufs[i].sym, cpu, (unsigned)len, buf_size);
+				err = lc_printk_log_note(
+					log,
+					"%s of CPU %u: length %u exceeds the %" PRIu64
+					"-byte buffer: reading all of it",
+					bufs[i].sym, cpu, (unsigned)len, buf_size);
 				if (err)
 					return err;
 				len = buf_size;
@@ -331,9 +331,9 @@ static struct lc_error *read_percpu_buffers(struct lc_program *prog, struct lc_t
 			if (!err)
 				err = lc_printk_percpu_parse(text, len, cpu, bufs[i].ring, log);
 			if (err && err != lc_error_nomem) {
-				struct lc_error *e2 = lc_printk_log_note(
-					log, "%s of CPU %u: %s", bufs[i].sym, cpu,
-					lc_error_message(err));
+				struct lc_error *e2 =
+					lc_printk_log_note(log, "%s of CPU %u: %s", bufs[i].sym,
+							   cpu, lc_error_message(err));
 				lc_error_destroy(err);
 				err = e2;
 			}
@@ -372,7 +372,8 @@ static struct lc_error *read_consoles(struct lc_program *prog, struct lc_types *
 		return err;
 	/* CON_ENABLED: a #define until 6.2 made it enum cons_flags. */
 	int64_t enabled_flag = 4, nbcon_flag = 0;
-	lc_error_destroy(lc_types_enum_value(types, "enum cons_flags", "CON_ENABLED", &enabled_flag));
+	lc_error_destroy(
+		lc_types_enum_value(types, "enum cons_flags", "CON_ENABLED", &enabled_flag));
 	/* 6.6+ nbcon consoles keep their position in nbcon_seq. */
 	bool has_nbcon = false;
 	if (lc_types_has_member(types, ct, "nbcon_seq")) {
@@ -459,6 +460,36 @@ static void read_console_sem(struct lc_program *prog, struct lc_printk_log *log)
 	lc_error_destroy(err);
 }
 
+/*
+ * Boot wall time = -(wall_to_monotonic + offs_boot): realtime is monotonic +
+ * offs_real, boottime is monotonic + offs_boot. shadow_timekeeper is a plain
+ * struct timekeeper (tk_core wraps its copy in an anonymous struct BTF cannot
+ * name) and is the copy update_wall_time() works on, so it is the newest.
+ */
+static void read_boot_time(struct lc_program *prog, struct lc_printk_log *log)
+{
+	const char *tt = "struct timekeeper";
+	uint64_t tk, sec, nsec, offs_boot;
+	struct lc_error *err = lc_symbol_address(prog, "shadow_timekeeper", &tk);
+	if (!err)
+		err = lc_read_member(prog, tk, tt, "wall_to_monotonic.tv_sec", &sec);
+	if (!err)
+		err = lc_read_member(prog, tk, tt, "wall_to_monotonic.tv_nsec", &nsec);
+	if (!err)
+		err = lc_read_member(prog, tk, tt, "offs_boot", &offs_boot);
+	if (err) {
+		lc_error_destroy(err);
+		return;
+	}
+	/* Only plausible boots (1971 to 2223, under 3 years asleep), clear of overflow. */
+	int64_t s = -(int64_t)sec, ns = -(int64_t)nsec - (int64_t)offs_boot;
+	if (s < 365LL * 86400 || s > 8000000000LL || ns < -100000000000000000LL ||
+	    ns > 100000000000000000LL)
+		return;
+	log->boot_time_known = true;
+	log->boot_time_ns = s * 1000000000 + ns;
+}
+
 static struct lc_error *note_error(struct lc_printk_log *log, const char *what,
 				   struct lc_error *err)
 {
@@ -493,11 +524,26 @@ static struct lc_error *read_log(struct lc_program *prog, struct lc_printk_log *
 		return err;
 	}
 	size_t main_count = log->count;
-	if ((err = note_error(log, "per-CPU printk buffers", read_percpu_buffers(prog, types, log))))
+	if ((err = note_error(log, "per-CPU printk buffers",
+			      read_percpu_buffers(prog, types, log))))
 		return err;
 	if ((err = note_error(log, "console positions", read_consoles(prog, types, log))))
 		return err;
 	read_console_sem(prog, log);
+	read_boot_time(prog, log);
+	if (log->console_sem_known && log->console_sem_count <= 0) {
+		if (log->console_owner)
+			err = lc_printk_log_note(log,
+						 "console_sem is held (count %" PRId64
+						 "); task 0x%" PRIx64
+						 " is printing to the consoles",
+						 log->console_sem_count, log->console_owner);
+		else
+			err = lc_printk_log_note(log, "console_sem is held (count %" PRId64 ")",
+						 log->console_sem_count);
+		if (err)
+			return err;
+	}
 	if (log->console_seq_known) {
 		for (size_t i = 0; i < main_count; i++) {
 			struct lc_printk_record *r = &log->records[i];

@@ -21,10 +21,10 @@
 struct lc_program;
 
 enum lc_printk_ring {
-	LC_PRINTK_RING_PRB,     /* lockless ring buffer, 5.10+ */
+	LC_PRINTK_RING_PRB,	/* lockless ring buffer, 5.10+ */
 	LC_PRINTK_RING_LOG_BUF, /* structured log_buf, 3.5 to 5.9 */
-	LC_PRINTK_RING_NMI,     /* per-CPU nmi_print_seq, never flushed */
-	LC_PRINTK_RING_SAFE,    /* per-CPU safe_print_seq, never flushed */
+	LC_PRINTK_RING_NMI,	/* per-CPU nmi_print_seq, never flushed */
+	LC_PRINTK_RING_SAFE,	/* per-CPU safe_print_seq, never flushed */
 };
 /* "prb", "log_buf", "nmi", "safe" */
 const char *lc_printk_ring_name(enum lc_printk_ring ring);
@@ -42,7 +42,7 @@ enum {
 };
 
 struct lc_printk_record {
-	uint64_t seq;     /* valid when has_seq */
+	uint64_t seq;	  /* valid when has_seq */
 	uint64_t ts_nsec; /* local_clock() at printk time; valid when has_timestamp */
 	bool has_seq, has_timestamp;
 	int level;    /* 0 (emerg) to 7 (debug); -1 when unknown */
@@ -50,12 +50,12 @@ struct lc_printk_record {
 	unsigned flags;
 	enum lc_printk_caller caller_kind;
 	uint32_t caller; /* task pid or CPU number, by caller_kind */
-	int cpu;         /* the CPU whose per-CPU buffer held it, else -1 */
+	int cpu;	 /* the CPU whose per-CPU buffer held it, else -1 */
 	enum lc_printk_ring ring;
-	bool unflushed;      /* still in a per-CPU buffer: never reached the log */
+	bool unflushed;	     /* still in a per-CPU buffer: never reached the log */
 	bool not_on_console; /* in the log, but no console printed it */
-	bool pending;        /* reserved or committed, not finalized: readers never saw it */
-	char *text;          /* NUL-terminated; may hold NULs before text_len */
+	bool pending;	     /* reserved or committed, not finalized: readers never saw it */
+	char *text;	     /* NUL-terminated; may hold NULs before text_len */
 	size_t text_len;
 	char *subsystem, *device; /* dev_printk context, NULL when none */
 };
@@ -91,9 +91,16 @@ struct lc_printk_log {
 	uint64_t console_seq;
 	bool console_sem_known;
 	int64_t console_sem_count; /* 0 or less: held */
-	uint64_t console_owner;    /* task printing to the consoles, 0 if none/unknown */
+	uint64_t console_owner;	   /* task printing to the consoles, 0 if none/unknown */
 
 	uint64_t dropped; /* records the ring refused (prb->fail), 0 if unknown */
+	/*
+	 * Wall-clock time at boot, for dmesg -T style times: CLOCK_REALTIME
+	 * minus CLOCK_BOOTTIME as the timekeeper last saw them. Like dmesg -T,
+	 * it drifts from printk's local_clock() by suspend time and clock skew.
+	 */
+	bool boot_time_known;
+	int64_t boot_time_ns; /* since the epoch */
 	struct lc_log_events events;
 };
 
@@ -120,7 +127,7 @@ struct lc_error *lc_printk_panic_message(struct lc_program *prog, char **ret);
 /* Where an integer (or bit field) lives in a copied structure. */
 struct lc_printk_field {
 	uint32_t bit_offset; /* from the start of the structure */
-	uint8_t size;        /* bytes of the integer, 1 to 8 (0: field absent) */
+	uint8_t size;	     /* bytes of the integer, 1 to 8 (0: field absent) */
 	uint8_t bit_size;    /* 0 unless a bit field */
 };
 

@@ -88,8 +88,7 @@ struct lc_error *lc_printk_log_note(struct lc_printk_log *log, const char *fmt, 
 /* A new zeroed record at the end of the log, with "unknown" defaults. */
 static struct lc_error *add_record(struct lc_printk_log *log, struct lc_printk_record **ret)
 {
-	if (!lc_grow((void **)&log->records, &log->capacity, log->count + 1,
-		     sizeof(*log->records)))
+	if (!lc_grow((void **)&log->records, &log->capacity, log->count + 1, sizeof(*log->records)))
 		return lc_error_nomem;
 	struct lc_printk_record *r = &log->records[log->count++];
 	memset(r, 0, sizeof(*r));
@@ -197,16 +196,15 @@ static struct lc_error *note_skips(struct lc_printk_log *log, const char *where,
 		struct lc_error *err;
 		if (s->has_seq)
 			err = lc_printk_log_note(log,
-						 "%s: skipped %" PRIu64 " record%s: %s (first: id %" PRIu64
+						 "%s: skipped %" PRIu64
+						 " record%s: %s (first: id %" PRIu64
 						 ", seq %" PRIu64 ")",
 						 where, s->count, s->count == 1 ? "" : "s", s->why,
 						 s->first_id, s->first_seq);
 		else
-			err = lc_printk_log_note(log,
-						 "%s: skipped %" PRIu64 " record%s: %s (first: id %" PRIu64
-						 ")",
-						 where, s->count, s->count == 1 ? "" : "s", s->why,
-						 s->first_id);
+			err = lc_printk_log_note(
+				log, "%s: skipped %" PRIu64 " record%s: %s (first: id %" PRIu64 ")",
+				where, s->count, s->count == 1 ? "" : "s", s->why, s->first_id);
 		if (err)
 			return err;
 	}
@@ -274,8 +272,8 @@ static bool prb_layout_ok(const struct lc_prb_layout *l, const struct lc_prb_buf
 	    l->lpos_begin.size != l->long_size || l->lpos_next.size != l->long_size)
 		return false;
 	size_t isize = l->info_stride - l->info_offset;
-	const struct lc_printk_field *fields[] = {&l->seq,   &l->ts_nsec, &l->text_len,
-						  &l->facility, &l->flags,  &l->level,
+	const struct lc_printk_field *fields[] = {&l->seq,	&l->ts_nsec, &l->text_len,
+						  &l->facility, &l->flags,   &l->level,
 						  &l->caller_id};
 	for (size_t i = 0; i < LC_ARRAY_SIZE(fields); i++) {
 		if (!field_ok(fields[i], isize))
@@ -293,10 +291,11 @@ struct lc_error *lc_prb_parse(const struct lc_prb_layout *l, const struct lc_prb
 			      struct lc_printk_log *log)
 {
 	if (!prb_layout_ok(l, b))
-		return lc_error_create(LC_ERR_BAD_DATA,
-				       "printk ring layout is implausible (count_bits %u, size_bits "
-				       "%u)",
-				       l->count_bits, l->size_bits);
+		return lc_error_create(
+			LC_ERR_BAD_DATA,
+			"printk ring layout is implausible (count_bits %u, size_bits "
+			"%u)",
+			l->count_bits, l->size_bits);
 	unsigned sv_bits = l->long_size * 8;
 	uint64_t id_mask = (1ull << (sv_bits - 2)) - 1;
 	uint64_t count = 1ull << l->count_bits;
@@ -400,9 +399,9 @@ struct lc_error *lc_prb_parse(const struct lc_prb_layout *l, const struct lc_prb
 		r->has_timestamp = l->ts_nsec.size != 0;
 		r->level = l->level.size ? (int)lc_printk_field_get(&l->level, info, l->big_endian)
 					 : -1;
-		r->facility = l->facility.size ? (int)lc_printk_field_get(&l->facility, info,
-									  l->big_endian)
-					       : -1;
+		r->facility = l->facility.size
+				      ? (int)lc_printk_field_get(&l->facility, info, l->big_endian)
+				      : -1;
 		r->flags = (unsigned)lc_printk_field_get(&l->flags, info, l->big_endian);
 		if (l->caller_id.size)
 			set_caller(r, (uint32_t)lc_printk_field_get(&l->caller_id, info,
@@ -426,9 +425,9 @@ struct lc_error *lc_log_buf_parse(const struct lc_log_buf_layout *l, const uint8
 {
 	size_t h = l->header_size;
 	if (!h || h > 256 || !field_ok(&l->len, h) || !field_ok(&l->text_len, h) ||
-	    !field_ok(&l->dict_len, h) || !field_ok(&l->ts_nsec, h) ||
-	    !field_ok(&l->facility, h) || !field_ok(&l->flags, h) || !field_ok(&l->level, h) ||
-	    !field_ok(&l->caller_id, h) || !l->len.size || !l->text_len.size)
+	    !field_ok(&l->dict_len, h) || !field_ok(&l->ts_nsec, h) || !field_ok(&l->facility, h) ||
+	    !field_ok(&l->flags, h) || !field_ok(&l->level, h) || !field_ok(&l->caller_id, h) ||
+	    !l->len.size || !l->text_len.size)
 		return lc_error_create(LC_ERR_BAD_DATA, "printk_log layout is implausible");
 	uint64_t idx = first_idx, seq = first_seq;
 	bool wrapped = false;
@@ -475,8 +474,8 @@ struct lc_error *lc_log_buf_parse(const struct lc_log_buf_layout *l, const uint8
 		r->facility = (int)lc_printk_field_get(&l->facility, p, l->big_endian);
 		r->flags = (unsigned)lc_printk_field_get(&l->flags, p, l->big_endian);
 		if (l->caller_id.size)
-			set_caller(r, (uint32_t)lc_printk_field_get(&l->caller_id, p,
-								    l->big_endian));
+			set_caller(r,
+				   (uint32_t)lc_printk_field_get(&l->caller_id, p, l->big_endian));
 		err = set_text(r, p + h, (size_t)text_len);
 		if (err)
 			return err;
@@ -541,4 +540,3 @@ struct lc_error *lc_printk_percpu_parse(const uint8_t *buf, size_t len, unsigned
 	}
 	return NULL;
 }
-
