@@ -582,7 +582,7 @@ struct lc_error *lc_printk_get(struct lc_program *prog, const struct lc_printk_l
 
 struct lc_error *lc_printk_panic_message(struct lc_program *prog, char **ret)
 {
-	const struct lc_printk_log *log;
+	const struct lc_printk_log *log = NULL;
 	struct lc_error *err = lc_printk_get(prog, &log);
 	if (err)
 		return err;
