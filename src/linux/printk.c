@@ -98,6 +98,59 @@ static struct lc_error *prb_info_layout(struct lc_types *types, const char *it,
 	return NULL;
 }
 
+/*
+ * Read a large array; pages the dump lacks (filtered out, or a truncated
+ * dump) become zeros and a note, which the parsers then skip as corrupt.
+ */
+static struct lc_error *read_gappy(struct lc_program *prog, struct lc_printk_log *log,
+				   const char *what, uint64_t addr, uint64_t size, uint8_t **ret)
+{
+	uint8_t *buf = malloc(size ? size : 1);
+	if (!buf)
+		return lc_error_nomem;
+	struct lc_error *err = lc_read(prog, addr, buf, size);
+	if (!err || lc_error_code(err) != LC_ERR_FAULT) {
+		if (err)
+			free(buf);
+		else
+			*ret = buf;
+		return err;
+	}
+	lc_error_destroy(err);
+	uint64_t missing = 0, done = 0;
+	while (done < size) {
+		uint64_t chunk = 4096 - ((addr + done) & 4095);
+		if (chunk > size - done)
+			chunk = size - done;
+		err = lc_read(prog, addr + done, buf + done, chunk);
+		if (err) {
+			if (lc_error_code(err) != LC_ERR_FAULT) {
+				free(buf);
+				return err;
+			}
+			lc_error_destroy(err);
+			memset(buf + done, 0, chunk);
+			missing += chunk;
+		}
+		done += chunk;
+	}
+	if (missing == size) {
+		free(buf);
+		return lc_error_fault(addr, "no page of the %s at 0x%" PRIx64 " is in the dump",
+				      what, addr);
+	}
+	err = lc_printk_log_note(log,
+				 "%" PRIu64 " of %" PRIu64 " bytes of the %s are not in the dump: "
+				 "records there are skipped",
+				 missing, size, what);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*ret = buf;
+	return NULL;
+}
+
 static struct lc_error *read_prb(struct lc_program *prog, struct lc_types *types, uint64_t prb,
 				 struct lc_printk_log *log)
 {
@@ -183,11 +236,12 @@ static struct lc_error *read_prb(struct lc_program *prog, struct lc_types *types
 	lc_autofree uint8_t *dbuf = NULL;
 	lc_autofree uint8_t *ibuf = NULL;
 	lc_autofree uint8_t *tbuf = NULL;
-	if ((err = read_alloc(prog, descs, count * l.desc_size, &dbuf)))
+	if ((err = read_gappy(prog, log, "printk descriptors", descs, count * l.desc_size, &dbuf)))
 		return lc_error_prefix(err, "reading %" PRIu64 " printk descriptors", count);
-	if (has_infos && (err = read_alloc(prog, infos, count * l.info_stride, &ibuf)))
+	if (has_infos &&
+	    (err = read_gappy(prog, log, "printk infos", infos, count * l.info_stride, &ibuf)))
 		return lc_error_prefix(err, "reading %" PRIu64 " printk infos", count);
-	if ((err = read_alloc(prog, data, text_size, &tbuf)))
+	if ((err = read_gappy(prog, log, "printk text ring", data, text_size, &tbuf)))
 		return lc_error_prefix(err, "reading the %" PRIu64 "-byte printk text ring",
 				       text_size);
 	struct lc_prb_buffers b = {
@@ -242,7 +296,7 @@ static struct lc_error *read_log_buf(struct lc_program *prog, struct lc_types *t
 		return lc_error_create(LC_ERR_BAD_DATA, "log_buf_len %" PRIu64 " is implausible",
 				       len);
 	lc_autofree uint8_t *buf = NULL;
-	err = read_alloc(prog, log_buf, len, &buf);
+	err = read_gappy(prog, log, "log_buf", log_buf, len, &buf);
 	if (err)
 		return lc_error_prefix(err, "reading the %" PRIu64 "-byte log_buf", len);
 	return lc_log_buf_parse(&l, buf, len, first_idx, next_idx, first_seq, log);
