@@ -543,6 +543,7 @@ static void test_events(void)
 	add_text(&log, "CPU: 1 PID: 555 Comm: insmod Tainted: G           O       6.1.0 #1", 1, 0);
 	add_text(&log, "Kernel panic - not syncing: Fatal exception", 1, 0);
 	add_text(&log, "CPU: 1 UID: 0 PID: 555 Comm: insmod Tainted: G D", 1, 0);
+	add_text(&log, "---[ end Kernel panic - not syncing: Fatal exception ]---", 1, 0);
 	CHECK_OK(lc_log_events_parse(log.records, log.count, &log.events));
 	const struct lc_log_events *ev = &log.events;
 	CHECK_EQ_U64(ev->count, 8);

@@ -443,7 +443,8 @@ struct lc_error *lc_log_events_parse(const struct lc_printk_record *records, siz
 		struct lc_error *err = NULL;
 		size_t last = i;
 		const char *p;
-		if ((p = strstr(t, "Kernel panic - not syncing: "))) {
+		/* panic() closes with "---[ end Kernel panic - not syncing: ... ]---". */
+		if ((p = strstr(t, "Kernel panic - not syncing: ")) && !strstr(t, "---[ end ")) {
 			builder_init(&b, LC_LOG_EVENT_PANIC, records, i);
 			err = set_message(&b, p + 28);
 			if (!err)
