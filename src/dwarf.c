@@ -426,15 +426,30 @@ static struct lc_error *array_length(Dwarf_Die *sub, uint64_t *ret)
 	if (dwarf_whatform(&a) == DW_FORM_ref4 || dwarf_whatform(&a) == DW_FORM_exprloc ||
 	    dwarf_whatform(&a) == DW_FORM_block1 || dwarf_whatform(&a) == DW_FORM_ref_udata)
 		return NULL;
-	Dwarf_Sword upper;
-	if (dwarf_formsdata(&a, &upper) != 0)
-		return NULL;
+	/*
+	 * libdw sign-extends data1..data8 in dwarf_formsdata(), which would make
+	 * [256]'s bound 255 in a data1 read -1. GCC writes [0] arrays as an upper
+	 * bound of -1: sdata, or all ones in a 4- or 8-byte form.
+	 */
+	int form = dwarf_whatform(&a);
+	uint64_t upper;
+	if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
+		Dwarf_Sword s;
+		if (dwarf_formsdata(&a, &s) != 0 || s < 0)
+			return NULL;
+		upper = (uint64_t)s;
+	} else {
+		if (dwarf_formudata(&a, &w) != 0)
+			return NULL;
+		upper = w;
+		if ((form == DW_FORM_data4 && upper == UINT32_MAX) || upper == UINT64_MAX)
+			return NULL;
+	}
 	uint64_t lower = 0;
 	die_udata(sub, DW_AT_lower_bound, &lower);
-	/* GCC writes [0] arrays as upper bound -1 (or all ones in an unsigned form). */
-	if (upper < 0 || (uint64_t)upper == UINT32_MAX || (uint64_t)upper < lower)
+	if (upper < lower || upper - lower == UINT64_MAX)
 		return NULL;
-	*ret = (uint64_t)upper - lower + 1;
+	*ret = upper - lower + 1;
 	return NULL;
 }
 
@@ -710,12 +725,17 @@ static struct lc_error *fill_enum(struct lc_dwarf *d, Dwarf_Die *die, struct lc_
 		} else {
 			if (dwarf_formudata(&a, &u) != 0)
 				return dw_error("bad enumerator value", dwarf_dieoffset(&child));
-			/* Fixed-size forms hold the value in the enum's width. */
+			/*
+			 * GCC writes negative values as sdata and others in the
+			 * smallest dataN (128 as data1 0x80). A form as wide as a
+			 * signed enum holds the value in its two's complement.
+			 */
 			unsigned bytes = form == DW_FORM_data1	 ? 1
 					 : form == DW_FORM_data2 ? 2
 					 : form == DW_FORM_data4 ? 4
 								 : 8;
-			if (type->is_signed && bytes < 8 && (u >> (bytes * 8 - 1)) & 1)
+			if (type->is_signed && bytes < 8 && bytes == type->size &&
+			    (u >> (bytes * 8 - 1)) & 1)
 				u |= ~0ull << (bytes * 8);
 			e[i].value = (int64_t)u;
 		}
