@@ -374,6 +374,7 @@ static struct lc_error *build_cpu_stacks(struct lc_program *prog, struct lc_unwi
 	}
 	if (cr->warnings)
 		s->warnings = strdup(cr->warnings);
+	s->notes_mapping = cr->mapping;
 	bool kdump_style = false;
 	for (unsigned c = 0; c < n; c++)
 		kdump_style |= cr->cpus[c].crash_notes_saved;

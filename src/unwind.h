@@ -178,6 +178,7 @@ struct lc_stacks {
 	int *missing_cpus; /* CPUs with no registers (missed the crash NMI/IPI) */
 	unsigned nmissing;
 	char **missing_reasons;
+	const char *notes_mapping; /* how PRSTATUS notes were matched to CPUs */
 	char *warnings;
 };
 

@@ -16,7 +16,7 @@ enum { MAX_SELECTED = 4096 };
 struct bt_report {
 	const struct lc_stack **stacks;
 	size_t count;
-	const struct lc_stacks *cpus; /* for missing CPUs; NULL when not asked */
+	const char *notes_mapping;
 	int *missing; /* CPUs asked for that have no stack */
 	const char **missing_reasons;
 	size_t nmissing;
@@ -194,6 +194,8 @@ static void render_json(struct lc_program *prog, const struct bt_report *r)
 	for (size_t i = 0; i < r->nmissing; i++)
 		lc_json_string(&j, r->missing_reasons[i]);
 	lc_json_end_array(&j);
+	lc_json_key(&j, "notes_mapping");
+	lc_json_string(&j, r->notes_mapping);
 	lc_json_key(&j, "warnings");
 	lc_json_string(&j, r->warnings);
 	lc_json_end_object(&j);
@@ -313,6 +315,7 @@ int lc_cmd_bt(struct lc_cli *cli)
 		}
 		if (cs->warnings)
 			r.warnings = strdup(cs->warnings);
+		r.notes_mapping = cs->notes_mapping;
 	}
 	if (all) {
 		for (unsigned i = 0; i < cs->nr_cpus; i++) {
