@@ -518,8 +518,23 @@ struct lc_error *lc_btf_writer_finish(struct lc_btf_writer *w, void **data_ret, 
 	struct words out = {0};
 	struct lc_error *err = visit(w);
 	/* emit() only looks ids up: every reference was given one when its type was added. */
-	for (size_t i = 0; !err && i < w->norder; i++)
+	for (size_t i = 0; !err && i < w->norder; i++) {
+		size_t mark = out.n;
 		err = emit(w, &out, w->order[i]);
+		if (err && lc_error_code(err) == LC_ERR_INVALID) {
+			/*
+			 * Others may refer to this id: keep it, as a declaration
+			 * (pointers to it still work, its layout is unknown).
+			 */
+			lc_error_destroy(err);
+			out.n = mark;
+			uint32_t name;
+			err = add_string(w, w->order[i]->name, &name);
+			if (!err && (!put(&out, name) || !put(&out, info(K_FWD, 0, false)) ||
+				     !put(&out, 0)))
+				err = lc_error_nomem;
+		}
+	}
 	size_t first_var = w->norder + 1;
 	for (size_t i = 0; !err && i < w->nvars; i++) {
 		/* Linkage 1: a global variable. */

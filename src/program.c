@@ -1,22 +1,31 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dwarf_types.h"
 #include "kallsyms.h"
 #include "linux/kernel.h"
 #include "linux/printk.h"
 #include "linux/task.h"
 #include "program.h"
 #include "read.h"
+#include "type_cache.h"
 #include "unwind.h"
+#include "vmlinux.h"
 
 static struct lc_error *load_symbols(struct lc_program *prog, const struct lc_program_options *opts)
 {
 	struct lc_error *err = NULL;
-	if (opts && opts->system_map) {
+	if (prog->vmlinux) {
+		err = lc_vmlinux_load_symbols(prog->vmlinux, prog->kaslr_offset, &prog->symbols);
+		if (err)
+			return err;
+		prog->symbols_source = "vmlinux symbol table";
+	} else if (opts && opts->system_map) {
 		err = lc_symbols_load_system_map(&prog->symbols, opts->system_map);
 		if (err)
 			return err;
@@ -69,51 +78,148 @@ static struct lc_error *read_file(const char *path, void **ret, size_t *ret_size
 	return NULL;
 }
 
+/* The kernel's own BTF, between __start_BTF and __stop_BTF in the dump's memory. */
+static struct lc_error *dump_btf(struct lc_program *prog, struct lc_type_source **ret)
+{
+	uint64_t start, stop;
+	struct lc_error *err = lc_symbol_address(prog, "__start_BTF", &start);
+	if (!err)
+		err = lc_symbol_address(prog, "__stop_BTF", &stop);
+	if (!err && (stop <= start || stop - start > 256 * 1024 * 1024))
+		err = lc_error_create(LC_ERR_BAD_DATA,
+				      "BTF bounds 0x%" PRIx64 "-0x%" PRIx64 " are implausible", start,
+				      stop);
+	void *data = NULL;
+	if (!err) {
+		data = malloc(stop - start);
+		if (!data)
+			err = lc_error_nomem;
+		else
+			err = lc_read(prog, start, data, stop - start);
+	}
+	if (!err)
+		err = lc_btf_create(data, stop - start, NULL, ret);
+	free(data); /* the BTF source keeps its own copy */
+	return err;
+}
+
+static void set_types_source(struct lc_program *prog, const char *fallback, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_types_source(struct lc_program *prog, const char *fallback, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(prog->types_source_buf);
+	if (vasprintf(&prog->types_source_buf, fmt, ap) < 0)
+		prog->types_source_buf = NULL;
+	va_end(ap);
+	prog->types_source = prog->types_source_buf ? prog->types_source_buf : fallback;
+}
+
+/*
+ * Types of this build without the dump's BTF: the cache by build-id, else
+ * the DWARF of -k, which then fills the cache for the next time.
+ */
+static struct lc_error *build_types(struct lc_program *prog, struct lc_type_source **ret)
+{
+	const char *id = prog->has_vmcoreinfo ? lc_vmcoreinfo_get(&prog->vmcoreinfo, "BUILD-ID")
+					      : NULL;
+	/* Without VMCOREINFO's, the vmlinux's (verified against the banner) names the build. */
+	if ((!id || !lc_build_id_valid(id)) && prog->vmlinux)
+		id = lc_vmlinux_build_id(prog->vmlinux);
+	if (id && !lc_build_id_valid(id))
+		id = NULL;
+	struct lc_error *err = NULL;
+	if (id) {
+		err = lc_type_cache_load(id, ret);
+		if (!err) {
+			set_types_source(prog, "BTF (cache)", "BTF (cache %s)", id);
+			return NULL;
+		}
+		/* A corrupt cache is rebuilt from DWARF when there is a vmlinux. */
+		if (!prog->vmlinux)
+			return err;
+		lc_error_destroy(err);
+	}
+	if (!prog->vmlinux)
+		return lc_error_create(LC_ERR_LOOKUP,
+				       "no cached types for this kernel%s%s: give its vmlinux (-k) "
+				       "once and they are cached",
+				       id ? " (build-id " : "", id ? id : "");
+	Elf *elf = lc_vmlinux_debug_elf(prog->vmlinux, &err);
+	if (!err)
+		err = lc_dwarf_create(elf, ret);
+	if (err)
+		return err;
+	const char *path = lc_vmlinux_path(prog->vmlinux);
+	if (!id) {
+		set_types_source(prog, "DWARF (vmlinux)", "DWARF ('%s'; no build-id, not cached)",
+				 path);
+		return NULL;
+	}
+	/* Types stay usable when the cache cannot be written (read-only home, full disk). */
+	size_t size;
+	err = lc_type_cache_store(id, *ret, &size);
+	if (err) {
+		set_types_source(prog, "DWARF (vmlinux)", "DWARF ('%s'; not cached: %s)", path,
+				 lc_error_message(err));
+		lc_error_destroy(err);
+	} else {
+		set_types_source(prog, "DWARF (vmlinux)",
+				 "DWARF ('%s'; cached for build-id %s, %zu KiB)", path, id,
+				 (size + 1023) / 1024);
+	}
+	return NULL;
+}
+
 static struct lc_error *load_types(struct lc_program *prog)
 {
 	struct lc_types *types;
 	struct lc_error *err = lc_types_create(&types);
 	if (err)
 		return err;
-	void *data = NULL;
-	size_t size = 0;
+	struct lc_type_source *src = NULL;
 	if (prog->btf_path) {
+		void *data = NULL;
+		size_t size = 0;
 		err = read_file(prog->btf_path, &data, &size);
+		if (!err)
+			err = lc_btf_create(data, size, NULL, &src);
+		free(data);
 		prog->types_source = "BTF (detached file)";
 	} else {
-		uint64_t start, stop;
-		err = lc_symbol_address(prog, "__start_BTF", &start);
-		if (!err)
-			err = lc_symbol_address(prog, "__stop_BTF", &stop);
-		if (!err && (stop <= start || stop - start > 256 * 1024 * 1024))
-			err = lc_error_create(LC_ERR_BAD_DATA,
-					      "BTF bounds 0x%" PRIx64 "-0x%" PRIx64 " are implausible",
-					      start, stop);
-		if (!err) {
-			size = stop - start;
-			data = malloc(size);
-			if (!data)
-				err = lc_error_nomem;
-			else
-				err = lc_read(prog, start, data, size);
-		}
-		if (err)
-			err = lc_error_prefix(err, "kernel BTF (the kernel may lack CONFIG_DEBUG_INFO_BTF: "
-						   "give --btf or --vmlinux)");
+		/* LOCKCORE_NO_DUMP_BTF: test the cache and DWARF paths on dumps that have BTF. */
+		const char *skip = getenv("LOCKCORE_NO_DUMP_BTF");
+		if (skip && *skip && strcmp(skip, "0") != 0)
+			err = lc_error_create(LC_ERR_LOOKUP, "BTF in the dump ignored "
+							     "(LOCKCORE_NO_DUMP_BTF)");
+		else
+			err = dump_btf(prog, &src);
 		prog->types_source = "BTF (from the dump)";
+		if (err) {
+			struct lc_error *err2 = build_types(prog, &src);
+			if (!err2) {
+				lc_error_destroy(err);
+				err = NULL;
+			} else {
+				struct lc_error *both = lc_error_create(
+					lc_error_code(err2),
+					"no kernel types: %s; BTF in the dump: %s (the kernel may "
+					"lack CONFIG_DEBUG_INFO_BTF: give --btf or --vmlinux)",
+					lc_error_message(err2), lc_error_message(err));
+				lc_error_destroy(err2);
+				lc_error_destroy(err);
+				err = both;
+			}
+		}
 	}
-	struct lc_type_source *src = NULL;
-	if (!err)
-		err = lc_btf_create(data, size, NULL, &src);
 	if (!err)
 		err = lc_types_add_source(types, src);
 	if (err) {
-		free(data);
 		lc_types_destroy(types);
 		prog->types_source = NULL;
 		return err;
 	}
-	free(data); /* the BTF source keeps its own copy */
 	prog->types = types;
 	return NULL;
 }
@@ -170,11 +276,20 @@ struct lc_error *lc_program_open(const char *dump_path, const struct lc_program_
 			goto fail;
 	}
 	if (opts && opts->vmlinux) {
-		err = lc_error_create(LC_ERR_UNSUPPORTED,
-				      "reading a DWARF vmlinux is not implemented yet");
-		goto fail;
+		err = lc_vmlinux_open(opts->vmlinux, &prog->vmlinux);
+		if (err)
+			goto fail;
+		if (prog->arch->elf_machine &&
+		    lc_vmlinux_machine(prog->vmlinux) != prog->arch->elf_machine) {
+			err = lc_error_create(LC_ERR_MISMATCH,
+					      "'%s' does not match the dump: it is for ELF machine "
+					      "%u, the dump is %s (machine %u)",
+					      opts->vmlinux, lc_vmlinux_machine(prog->vmlinux),
+					      prog->arch->name, prog->arch->elf_machine);
+			goto fail;
+		}
 	}
-	if (!prog->has_vmcoreinfo && !(opts && opts->system_map)) {
+	if (!prog->has_vmcoreinfo && !prog->vmlinux && !(opts && opts->system_map)) {
 		err = lc_error_create(LC_ERR_LOOKUP,
 				      "'%s' has no VMCOREINFO: give a System.map (--system-map) or a "
 				      "vmlinux (-k) of the dumped kernel",
@@ -182,6 +297,13 @@ struct lc_error *lc_program_open(const char *dump_path, const struct lc_program_
 		goto fail;
 	}
 	err = load_symbols(prog, opts);
+	if (err)
+		goto fail;
+	/* Wrong debuginfo gives wrong answers that look right: refuse it. */
+	if (prog->vmlinux)
+		err = lc_vmlinux_verify(prog->vmlinux, prog);
+	else if (opts && opts->system_map)
+		err = lc_system_map_verify(prog, opts->system_map);
 	if (err)
 		goto fail;
 	*ret = prog;
@@ -201,6 +323,9 @@ void lc_program_destroy(struct lc_program *prog)
 	lc_kernel_destroy(prog->kernel);
 	lc_types_destroy(prog->types);
 	lc_error_destroy(prog->types_error);
+	free(prog->types_source_buf);
+	/* After the types: a DWARF source reads the vmlinux's ELF. */
+	lc_vmlinux_destroy(prog->vmlinux);
 	free(prog->btf_path);
 	lc_symbols_deinit(&prog->symbols);
 	lc_vmcoreinfo_deinit(&prog->vmcoreinfo);

@@ -12,6 +12,7 @@
 
 struct lc_kernel;
 struct lc_task_list;
+struct lc_vmlinux;
 struct lc_unwind_cache;
 struct lc_printk_log;
 
@@ -30,6 +31,8 @@ struct lc_program {
 	struct lc_types *types; /* NULL until first use: loading BTF costs a few MiB of reads */
 	struct lc_error *types_error; /* why types could not be loaded, kept for messages */
 	char *btf_path;
+	struct lc_vmlinux *vmlinux; /* -k: symbols, and DWARF types when nothing better exists */
+	char *types_source_buf;     /* storage behind types_source when it is built */
 
 	/* Human-readable provenance, for `lockcore info`. */
 	const char *symbols_source;

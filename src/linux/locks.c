@@ -1,0 +1,1402 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Locks found from their waiters. Without DWARF locals, the lock a CPU spins
+ * on is recovered from values the spinning code still has (registers, stack
+ * slots of the lock frames) and kept only when the lock word agrees with the
+ * waiter: the CPU's MCS node is in the lock's queue, or the lock is held with
+ * the pending bit set and the CPU queued nowhere. A sleeper is matched through
+ * its waiter structure: on its own stack, linked into the lock's wait_list.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "arch/arch.h"
+#include "linux/kernel.h"
+#include "linux/locks.h"
+#include "linux/task.h"
+#include "read.h"
+#include "unwind.h"
+
+enum {
+	MAX_MODULES = 4096,
+	MAX_MODULE_SYMS = 1 << 18,
+	ELF64_SYM_SIZE = 24,
+	STT_OBJECT = 1,
+	STT_FUNC = 2,
+	MAX_LIST = 4096,          /* wait_list entries walked per lock */
+	THREAD_SIZE = 16384,      /* x86_64, arm64 and ppc64 without KASAN */
+	MAX_SCAN = 2048,          /* bytes of a spinner's lock frames scanned */
+	MAX_OWNER_SCAN = 16384,   /* bytes of a candidate owner's stack scanned */
+	MAX_QNODES = 4,           /* MAX_NODES in kernel/locking/qspinlock.c */
+	WAITER_LIST_FALLBACK = 0, /* list_head first in every waiter struct (6.1) */
+	WAITER_TASK_FALLBACK = 16,
+};
+
+const char *lc_confidence_name(enum lc_confidence c)
+{
+	switch (c) {
+	case LC_CONFIDENCE_HIGH:
+		return "high";
+	case LC_CONFIDENCE_MEDIUM:
+		return "medium";
+	case LC_CONFIDENCE_LOW:
+		return "low";
+	case LC_CONFIDENCE_NONE:
+		break;
+	}
+	return "none";
+}
+
+/* ---- module symbols: data objects are not in the unwinder's function tables ---- */
+
+struct lc_modsyms {
+	struct lc_symbol *syms;
+	size_t count;
+	char *names;
+	char (*modnames)[56];
+	size_t nmods;
+};
+
+void lc_modsyms_destroy(struct lc_modsyms *ms)
+{
+	if (!ms)
+		return;
+	free(ms->syms);
+	free(ms->names);
+	free(ms->modnames);
+	free(ms);
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct lc_symbol *x = a, *y = b;
+	return x->address < y->address ? -1 : x->address > y->address;
+}
+
+struct modsyms_build {
+	size_t cap, names_cap, names_len;
+	size_t *name_off;
+	size_t name_off_cap;
+};
+
+static void modsyms_read_one(struct lc_program *prog, struct lc_modsyms *ms,
+			     struct modsyms_build *b, uint64_t mod, const char *modname)
+{
+	uint64_t ks, symtab, num, strtab;
+	struct lc_error *err = lc_read_member(prog, mod, "struct module", "kallsyms", &ks);
+	if (!err)
+		err = lc_read_member(prog, ks, "struct mod_kallsyms", "symtab", &symtab);
+	if (!err)
+		err = lc_read_member(prog, ks, "struct mod_kallsyms", "num_symtab", &num);
+	if (!err)
+		err = lc_read_member(prog, ks, "struct mod_kallsyms", "strtab", &strtab);
+	if (err || num > MAX_MODULE_SYMS || ms->count + num > MAX_MODULE_SYMS) {
+		lc_error_destroy(err);
+		return;
+	}
+	uint8_t *raw = malloc(num * ELF64_SYM_SIZE + 1);
+	if (!raw || lc_read(prog, symtab, raw, num * ELF64_SYM_SIZE)) {
+		free(raw);
+		return;
+	}
+	for (uint64_t i = 0; i < num; i++) {
+		const uint8_t *s = raw + i * ELF64_SYM_SIZE;
+		uint32_t st_name = (uint32_t)lc_decode_uint(prog, s, 4);
+		unsigned type = s[4] & 0xf;
+		uint64_t value = lc_decode_uint(prog, s + 8, 8);
+		uint64_t size = lc_decode_uint(prog, s + 16, 8);
+		if ((type != STT_OBJECT && type != STT_FUNC) || !value || !size)
+			continue;
+		char name[128];
+		struct lc_error *e = lc_read_cstr(prog, strtab + st_name, name, sizeof(name));
+		if (e || !name[0]) {
+			lc_error_destroy(e);
+			continue;
+		}
+		size_t len = strlen(name) + 1;
+		if (!lc_grow((void **)&ms->names, &b->names_cap, b->names_len + len, 1) ||
+		    !lc_grow((void **)&ms->syms, &b->cap, ms->count + 1, sizeof(*ms->syms)) ||
+		    !lc_grow((void **)&b->name_off, &b->name_off_cap, ms->count + 1,
+			     sizeof(*b->name_off)))
+			break;
+		memcpy(ms->names + b->names_len, name, len);
+		b->name_off[ms->count] = b->names_len;
+		b->names_len += len;
+		ms->syms[ms->count++] = (struct lc_symbol){.address = value,
+							   .size = size,
+							   .type = type == STT_FUNC ? 't' : 'd',
+							   .module = modname};
+	}
+	free(raw);
+}
+
+static struct lc_modsyms *modsyms_get(struct lc_program *prog)
+{
+	if (prog->modsyms)
+		return prog->modsyms;
+	struct lc_modsyms *ms = calloc(1, sizeof(*ms));
+	if (!ms)
+		return NULL;
+	prog->modsyms = ms;
+	struct lc_types *types;
+	uint64_t head, pos, list_off;
+	struct lc_error *err = lc_program_types(prog, &types);
+	if (!err)
+		err = lc_symbol_address(prog, "modules", &head);
+	if (!err)
+		err = lc_types_offsetof(types, "struct module", "list", &list_off);
+	if (!err)
+		err = lc_read_ulong(prog, head, &pos);
+	if (err) {
+		lc_error_destroy(err);
+		return ms;
+	}
+	/* Module names first: symbols point at them, so the array must not move later. */
+	uint64_t mods[MAX_MODULES];
+	size_t nmods = 0;
+	struct lc_u64set seen;
+	lc_u64set_init(&seen);
+	while (pos != head && nmods < MAX_MODULES) {
+		bool dup = false;
+		if (lc_u64set_add(&seen, pos, &dup) || dup)
+			break;
+		mods[nmods++] = pos - list_off;
+		if ((err = lc_read_ulong(prog, pos, &pos))) {
+			lc_error_destroy(err);
+			break;
+		}
+	}
+	lc_u64set_deinit(&seen);
+	ms->modnames = calloc(nmods + 1, sizeof(*ms->modnames));
+	if (!ms->modnames)
+		return ms;
+	struct modsyms_build b = {0};
+	for (size_t i = 0; i < nmods; i++) {
+		uint64_t namep;
+		err = lc_member_address(prog, mods[i], "struct module", "name", &namep);
+		if (!err)
+			err = lc_read_cstr(prog, namep, ms->modnames[i], sizeof(ms->modnames[i]));
+		if (err) {
+			lc_error_destroy(err);
+			continue;
+		}
+		modsyms_read_one(prog, ms, &b, mods[i], ms->modnames[i]);
+	}
+	ms->nmods = nmods;
+	/* Names moved while growing: point at them once the block is final. */
+	for (size_t i = 0; i < ms->count; i++)
+		ms->syms[i].name = ms->names + b.name_off[i];
+	free(b.name_off);
+	qsort(ms->syms, ms->count, sizeof(*ms->syms), sym_cmp);
+	return ms;
+}
+
+const struct lc_symbol *lc_modsyms_lookup(struct lc_program *prog, uint64_t addr)
+{
+	struct lc_modsyms *ms = modsyms_get(prog);
+	if (!ms || !ms->count)
+		return NULL;
+	size_t lo = 0, hi = ms->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ms->syms[mid].address <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	const struct lc_symbol *s = &ms->syms[lo - 1];
+	return addr - s->address < s->size ? s : NULL;
+}
+
+const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf, size_t size,
+			       const char **module)
+{
+	const struct lc_symbol *s = lc_symbols_lookup(&prog->symbols, addr);
+	/* vmlinux symbol sizes run to the next symbol: past the data sections is not a name */
+	if (s && s->module == NULL && (s->type == 'T' || s->type == 't') && addr != s->address)
+		s = NULL;
+	if (!s)
+		s = lc_modsyms_lookup(prog, addr);
+	if (module)
+		*module = s ? s->module : NULL;
+	if (!s) {
+		if (size)
+			buf[0] = '\0';
+		return buf;
+	}
+	if (addr == s->address)
+		snprintf(buf, size, "%s", s->name);
+	else
+		snprintf(buf, size, "%s+0x%" PRIx64, s->name, addr - s->address);
+	return buf;
+}
+
+/* ---- what a frame tells about waiting ---- */
+
+enum wait_class {
+	W_NONE,
+	W_QSPIN,       /* qspinlock slow path */
+	W_SPIN_ENTRY,  /* a spin_lock entry point (the slow path may be inlined) */
+	W_READ_SLOW,   /* queued_read_lock_slowpath */
+	W_WRITE_SLOW,  /* queued_write_lock_slowpath */
+	W_READ_ENTRY,  /* _raw_read_lock* */
+	W_WRITE_ENTRY, /* _raw_write_lock* */
+	W_MUTEX,
+	W_RWSEM_READ,
+	W_RWSEM_WRITE,
+	W_SEM,
+};
+
+static const struct {
+	const char *name;
+	bool prefix;
+	enum wait_class cls;
+} wait_functions[] = {
+	{"queued_spin_lock_slowpath", false, W_QSPIN},
+	{"native_queued_spin_lock_slowpath", false, W_QSPIN},
+	{"__pv_queued_spin_lock_slowpath", false, W_QSPIN},
+	{"pv_queued_spin_lock_slowpath", false, W_QSPIN},
+	{"queued_read_lock_slowpath", false, W_READ_SLOW},
+	{"queued_write_lock_slowpath", false, W_WRITE_SLOW},
+	{"do_raw_spin_lock", false, W_SPIN_ENTRY},
+	{"_raw_spin_lock", true, W_SPIN_ENTRY},
+	/* ppc64 before queued spinlocks, and RTAS which takes its arch lock directly */
+	{"arch_spin_lock", false, W_SPIN_ENTRY},
+	{"__arch_spin_lock", false, W_SPIN_ENTRY},
+	{"lock_rtas", false, W_SPIN_ENTRY},
+	{"do_raw_read_lock", false, W_READ_ENTRY},
+	{"_raw_read_lock", true, W_READ_ENTRY},
+	{"do_raw_write_lock", false, W_WRITE_ENTRY},
+	{"_raw_write_lock", true, W_WRITE_ENTRY},
+	{"__mutex_lock", true, W_MUTEX},
+	{"mutex_lock", true, W_MUTEX},
+	{"__ww_mutex_lock", true, W_MUTEX},
+	{"rwsem_down_read_slowpath", false, W_RWSEM_READ},
+	{"rwsem_down_write_slowpath", false, W_RWSEM_WRITE},
+	{"__down_read", true, W_RWSEM_READ},
+	{"__down_write", true, W_RWSEM_WRITE},
+	{"down_read", true, W_RWSEM_READ},
+	{"down_write", true, W_RWSEM_WRITE},
+	{"__down", true, W_SEM},
+	{"down", false, W_SEM},
+	{"down_interruptible", false, W_SEM},
+	{"down_killable", false, W_SEM},
+	{"down_timeout", false, W_SEM},
+};
+
+static enum wait_class classify(const char *function)
+{
+	if (!function)
+		return W_NONE;
+	/* ".constprop.0", ".isra.0", ".cold": same function for our purpose */
+	size_t len = strcspn(function, ".");
+	for (size_t i = 0; i < LC_ARRAY_SIZE(wait_functions); i++) {
+		size_t n = strlen(wait_functions[i].name);
+		if (len < n || memcmp(function, wait_functions[i].name, n))
+			continue;
+		if (len == n || wait_functions[i].prefix)
+			return wait_functions[i].cls;
+	}
+	return W_NONE;
+}
+
+static bool class_spins(enum wait_class c)
+{
+	return c >= W_QSPIN && c <= W_WRITE_ENTRY;
+}
+
+/* ---- the analysis context ---- */
+
+struct qnode_info {
+	uint64_t addr, next;
+	int cpu;
+	unsigned idx;
+};
+
+struct ctx {
+	struct lc_program *prog;
+	struct lc_types *types;
+	const struct lc_kernel *k;
+	const struct lc_stacks *stacks;
+	const struct lc_task_list *tasks;
+	struct lc_lock_report *r;
+	size_t problems_len, problems_cap;
+	struct lc_qspinlock_layout ql;
+	bool simple_spinlock; /* ppc64 arch_spinlock_t { slock } token lock */
+	uint64_t rw_wait_lock_off;
+	/* in-use MCS nodes of every CPU */
+	struct qnode_info *qnodes;
+	size_t nqnodes;
+	bool have_qnodes;
+	/* per CPU: the lock it spins on (0 = none), to keep waiters from being owners */
+	uint64_t *spins_on;
+};
+
+static void problem(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct ctx *c, const char *fmt, ...)
+{
+	char line[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	size_t len = strlen(line) + 2;
+	if (!lc_grow((void **)&c->r->problems, &c->problems_cap, c->problems_len + len, 1))
+		return;
+	memcpy(c->r->problems + c->problems_len, line, len - 2);
+	c->problems_len += len - 2;
+	c->r->problems[c->problems_len++] = '\n';
+	c->r->problems[c->problems_len] = '\0';
+}
+
+static void problem_err(struct ctx *c, struct lc_error *err, const char *what)
+{
+	problem(c, "%s: %s", what, lc_error_message(err));
+	lc_error_destroy(err);
+}
+
+static bool kernel_pointer(const struct ctx *c, uint64_t v)
+{
+	/* Kernel addresses have the top bit set on x86_64, arm64 and ppc64. */
+	return c->prog->ptr_size == 8 ? (v >> 63) != 0 : v >= 0xc0000000u;
+}
+
+static const struct lc_task *task_by_address(struct ctx *c, uint64_t task)
+{
+	for (size_t i = 0; c->tasks && i < c->tasks->count; i++) {
+		if (c->tasks->tasks[i].address == task)
+			return &c->tasks->tasks[i];
+	}
+	return NULL;
+}
+
+static struct lc_lock *lock_get(struct ctx *c, uint64_t addr, enum lc_lock_kind kind)
+{
+	struct lc_lock_report *r = c->r;
+	for (size_t i = 0; i < r->count; i++) {
+		if (r->locks[i].address == addr) {
+			/* a raw spinlock is still a spinlock; prefer the more specific kind */
+			if (r->locks[i].kind == LC_LOCK_UNKNOWN || kind == LC_LOCK_RAW_SPINLOCK)
+				r->locks[i].kind = kind;
+			return &r->locks[i];
+		}
+	}
+	if (!lc_grow((void **)&r->locks, &r->capacity, r->count + 1, sizeof(*r->locks)))
+		return NULL;
+	struct lc_lock *l = &r->locks[r->count++];
+	memset(l, 0, sizeof(*l));
+	l->address = addr;
+	l->kind = kind;
+	l->owner.cpu = -1;
+	l->owner.pid = -1;
+	lc_locks_symbolize(c->prog, addr, l->symbol, sizeof(l->symbol), &l->module);
+	return l;
+}
+
+static struct lc_lock_waiter *waiter_add(struct lc_lock *l, uint64_t task, int32_t pid)
+{
+	for (size_t i = 0; i < l->nwaiters; i++) {
+		if (l->waiters[i].task == task && l->waiters[i].pid == pid)
+			return &l->waiters[i];
+	}
+	if (!lc_grow((void **)&l->waiters, &l->waiters_capacity, l->nwaiters + 1,
+		     sizeof(*l->waiters)))
+		return NULL;
+	struct lc_lock_waiter *w = &l->waiters[l->nwaiters++];
+	memset(w, 0, sizeof(*w));
+	w->task = task;
+	w->pid = pid;
+	w->cpu = -1;
+	return w;
+}
+
+/* ---- qspinlock MCS queue ---- */
+
+static void read_qnodes(struct ctx *c)
+{
+	uint64_t qnodes, next_off = 0, count_off = 12, qsize;
+	struct lc_error *err = lc_symbol_address(c->prog, "qnodes", &qnodes);
+	if (err) {
+		problem_err(c, err, "MCS queue nodes");
+		return;
+	}
+	/* struct qnode grows by two longs with CONFIG_PARAVIRT_SPINLOCKS. */
+	if (lc_types_sizeof(c->types, "struct qnode", &qsize)) {
+		bool pv = lc_symbols_find(&c->prog->symbols, "__pv_queued_spin_lock_slowpath");
+		qsize = pv ? 32 : 16;
+	}
+	lc_error_destroy(lc_types_offsetof(c->types, "struct mcs_spinlock", "next", &next_off));
+	lc_error_destroy(lc_types_offsetof(c->types, "struct mcs_spinlock", "count", &count_off));
+	size_t cap = 0;
+	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
+		if (!c->k->cpus[cpu].possible)
+			continue;
+		uint64_t base, count;
+		err = lc_percpu_address(c->prog, qnodes, cpu, &base);
+		if (!err)
+			err = lc_read_uint(c->prog, base + count_off, 4, &count);
+		if (err) {
+			lc_error_destroy(err);
+			continue;
+		}
+		/* The nesting count lives in node 0 and numbers the nodes in use. */
+		for (unsigned idx = 0; idx < count && idx < MAX_QNODES; idx++) {
+			struct qnode_info q = {.addr = base + idx * qsize, .cpu = (int)cpu, .idx = idx};
+			err = lc_read_ulong(c->prog, q.addr + next_off, &q.next);
+			if (err) {
+				lc_error_destroy(err);
+				continue;
+			}
+			if (lc_grow((void **)&c->qnodes, &cap, c->nqnodes + 1, sizeof(*c->qnodes)))
+				c->qnodes[c->nqnodes++] = q;
+		}
+	}
+	c->have_qnodes = true;
+}
+
+static const struct qnode_info *qnode_find(const struct ctx *c, int cpu, unsigned idx)
+{
+	for (size_t i = 0; i < c->nqnodes; i++) {
+		if (c->qnodes[i].cpu == cpu && c->qnodes[i].idx == idx)
+			return &c->qnodes[i];
+	}
+	return NULL;
+}
+
+/*
+ * The queue of a lock in order, head first: walk back from the tail node
+ * through the predecessors' next pointers. Returns the length (0 when the
+ * tail names no node in use).
+ */
+static size_t mcs_queue(const struct ctx *c, const struct lc_qspinlock_state *s,
+			const struct qnode_info **out, size_t max)
+{
+	if (!s->queued || !max)
+		return 0;
+	const struct qnode_info *q = qnode_find(c, s->tail_cpu, s->tail_idx);
+	if (!q)
+		return 0;
+	size_t n = 0;
+	out[n++] = q;
+	while (n < max) {
+		const struct qnode_info *pred = NULL;
+		for (size_t i = 0; i < c->nqnodes; i++) {
+			if (c->qnodes[i].next == q->addr) {
+				pred = &c->qnodes[i];
+				break;
+			}
+		}
+		bool cycle = false;
+		for (size_t i = 0; pred && i < n; i++)
+			cycle |= out[i] == pred;
+		if (!pred || cycle)
+			break;
+		out[n++] = q = pred;
+	}
+	/* reverse: head first */
+	for (size_t i = 0; i < n / 2; i++) {
+		const struct qnode_info *t = out[i];
+		out[i] = out[n - 1 - i];
+		out[n - 1 - i] = t;
+	}
+	return n;
+}
+
+static bool cpu_in_queue(const struct ctx *c, uint32_t word, int cpu, size_t *pos)
+{
+	struct lc_qspinlock_state s;
+	lc_qspinlock_decode(&c->ql, word, &s);
+	const struct qnode_info *q[64];
+	size_t n = mcs_queue(c, &s, q, LC_ARRAY_SIZE(q));
+	for (size_t i = 0; i < n; i++) {
+		if (q[i]->cpu == cpu) {
+			if (pos)
+				*pos = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool cpu_queued_anywhere(const struct ctx *c, int cpu)
+{
+	for (size_t i = 0; i < c->nqnodes; i++) {
+		if (c->qnodes[i].cpu == cpu)
+			return true;
+	}
+	return false;
+}
+
+/* ---- spinners ---- */
+
+struct candidate {
+	uint64_t value;
+	int source; /* 3 arg register, 2 callee-saved, 1 other register, 0 stack */
+	char where[40];
+};
+
+enum { MAX_CANDIDATES = 512 };
+
+static void cand_add(struct candidate *cs, size_t *n, uint64_t v, int source, const char *where)
+{
+	if (*n >= MAX_CANDIDATES)
+		return;
+	for (size_t i = 0; i < *n; i++) {
+		if (cs[i].value == v) {
+			if (source > cs[i].source) {
+				cs[i].source = source;
+				snprintf(cs[i].where, sizeof(cs[i].where), "%s", where);
+			}
+			return;
+		}
+	}
+	cs[*n].value = v;
+	cs[*n].source = source;
+	snprintf(cs[*n].where, sizeof(cs[*n].where), "%s", where);
+	(*n)++;
+}
+
+/* The registers of the context frame i runs in: the nearest exception frame at or below it. */
+static const struct lc_regset *context_regs(const struct lc_stack *st, size_t i, bool *exact,
+					    const struct lc_irq_info **irqs)
+{
+	for (size_t j = i + 1; j-- > 0;) {
+		if (st->frames[j].exception && st->frames[j].regs) {
+			*exact = j == i;
+			*irqs = &st->frames[j].irqs;
+			return st->frames[j].regs;
+		}
+	}
+	*exact = i == 0 && !st->start_is_return;
+	*irqs = &st->irqs;
+	return &st->initial;
+}
+
+static bool is_callee_saved(const struct lc_arch_ops *arch, unsigned r)
+{
+	for (unsigned i = 0; i < arch->ncallee_saved; i++) {
+		if (arch->callee_saved[i] == r)
+			return true;
+	}
+	return false;
+}
+
+static void gather_candidates(struct ctx *c, const struct lc_stack *st, size_t i,
+			      struct candidate *cs, size_t *n)
+{
+	const struct lc_arch_ops *arch = c->prog->arch;
+	bool exact;
+	const struct lc_irq_info *irqs;
+	const struct lc_regset *regs = context_regs(st, i, &exact, &irqs);
+	for (unsigned r = 0; r < arch->ptregs_words && r < LC_REGS_MAX; r++) {
+		uint64_t v;
+		if (r == arch->pc_index || r == arch->sp_index || !lc_regset_get(regs, r, &v) ||
+		    !kernel_pointer(c, v))
+			continue;
+		char where[40];
+		snprintf(where, sizeof(where), "register %s",
+			 r < arch->ngregs ? arch->gregs[r] : "?");
+		/* The argument register holds the lock only while the function has it live. */
+		int source = r == arch->arg0_index && exact ? 3 : is_callee_saved(arch, r) ? 2 : 1;
+		cand_add(cs, n, v, source, where);
+	}
+	/* Stack slots of the lock frames: callers saved the lock before calling down. */
+	uint64_t lo = st->frames[i].sp;
+	size_t top = i + 3 < st->count ? i + 3 : st->count - 1;
+	uint64_t hi = st->frames[top].sp + 64;
+	if (hi <= lo || hi - lo > MAX_SCAN)
+		hi = lo + MAX_SCAN;
+	uint8_t buf[MAX_SCAN];
+	size_t len = (size_t)(hi - lo) & ~(size_t)7;
+	struct lc_error *err = lc_read(c->prog, lo, buf, len);
+	if (err) {
+		lc_error_destroy(err);
+		return;
+	}
+	for (size_t off = 0; off + 8 <= len; off += 8) {
+		uint64_t v = lc_decode_uint(c->prog, buf + off, 8);
+		if (!kernel_pointer(c, v))
+			continue;
+		char where[40];
+		snprintf(where, sizeof(where), "stack slot 0x%" PRIx64, lo + off);
+		cand_add(cs, n, v, 0, where);
+	}
+}
+
+/* How well a qspinlock at addr fits a waiter on cpu: 0 no, 2 pending waiter, 3 queued. */
+static int qspin_fit(struct ctx *c, uint64_t addr, int cpu, uint32_t *word, char *why, size_t size)
+{
+	uint64_t v;
+	if (addr & 3)
+		return 0;
+	struct lc_error *err = lc_read_uint(c->prog, addr, 4, &v);
+	if (err) {
+		lc_error_destroy(err);
+		return 0;
+	}
+	*word = (uint32_t)v;
+	if (c->simple_spinlock) {
+		struct lc_ppc64_token_state t;
+		lc_ppc64_token_decode(*word, &t);
+		if (t.cpu < 0 || t.cpu == cpu || (unsigned)t.cpu >= c->k->nr_cpu_ids)
+			return 0;
+		snprintf(why, size, "held by token of cpu %d", t.cpu);
+		return 2;
+	}
+	struct lc_qspinlock_state s;
+	lc_qspinlock_decode(&c->ql, *word, &s);
+	if (s.bad || !(s.locked || s.pending))
+		return 0;
+	size_t pos;
+	if (s.queued && cpu_in_queue(c, *word, cpu, &pos)) {
+		snprintf(why, size, "its MCS node is #%zu in the lock's queue", pos + 1);
+		return 3;
+	}
+	if (s.locked && s.pending && !cpu_queued_anywhere(c, cpu)) {
+		snprintf(why, size, "lock held with the pending bit set, cpu queued nowhere");
+		return 2;
+	}
+	return 0;
+}
+
+/* An rwlock at addr for a reader (mode 'r') or writer: 0 no, 2 consistent, 3 strong. */
+static int rwlock_fit(struct ctx *c, uint64_t addr, char mode, uint32_t *word)
+{
+	uint64_t v, wl;
+	if (addr & 3)
+		return 0;
+	struct lc_error *err = lc_read_uint(c->prog, addr, 4, &v);
+	if (!err)
+		err = lc_read_uint(c->prog, addr + c->rw_wait_lock_off, 4, &wl);
+	if (err) {
+		lc_error_destroy(err);
+		return 0;
+	}
+	*word = (uint32_t)v;
+	struct lc_qrwlock_state s;
+	struct lc_qspinlock_state q;
+	lc_qrwlock_decode(*word, &s);
+	lc_qspinlock_decode(&c->ql, (uint32_t)wl, &q);
+	if (s.bad || q.bad)
+		return 0;
+	/* A waiter holds or queues on wait_lock while it waits in the slow path. */
+	if (mode == 'r' && s.write_locked && s.readers)
+		return q.locked ? 3 : 2;
+	if (mode == 'w' && (s.writer_waiting || s.write_locked) && (s.readers || s.write_locked))
+		return q.locked ? 3 : 2;
+	return 0;
+}
+
+static void find_spinner(struct ctx *c, const struct lc_stack *st)
+{
+	size_t i;
+	enum wait_class cls = W_NONE;
+	for (i = 0; i < st->count; i++) {
+		cls = classify(st->frames[i].function);
+		if (cls != W_NONE)
+			break;
+	}
+	if (i == st->count || !class_spins(cls))
+		return;
+	const struct lc_frame *f = &st->frames[i];
+	/* A qspinlock slow path under an rwlock slow path queues on the rwlock's wait_lock. */
+	enum wait_class outer = W_NONE;
+	for (size_t j = i + 1; j < st->count && j <= i + 3; j++) {
+		enum wait_class o = classify(st->frames[j].function);
+		if (o == W_READ_SLOW || o == W_WRITE_SLOW || o == W_READ_ENTRY ||
+		    o == W_WRITE_ENTRY) {
+			outer = o;
+			break;
+		}
+	}
+	bool rw = cls == W_READ_SLOW || cls == W_WRITE_SLOW || cls == W_READ_ENTRY ||
+		  cls == W_WRITE_ENTRY || outer != W_NONE;
+	enum wait_class rwcls = outer != W_NONE ? outer : cls;
+	char mode = !rw ? 0 : (rwcls == W_READ_SLOW || rwcls == W_READ_ENTRY) ? 'r' : 'w';
+
+	struct candidate *cs = calloc(MAX_CANDIDATES, sizeof(*cs));
+	if (!cs)
+		return;
+	size_t n = 0;
+	gather_candidates(c, st, i, cs, &n);
+	int best = 0, best_score = -1;
+	uint64_t best_lock = 0;
+	uint32_t best_word = 0;
+	char best_why[120] = "";
+	for (size_t k = 0; k < n; k++) {
+		uint32_t word = 0;
+		char why[120] = "";
+		uint64_t lock = cs[k].value;
+		int fit;
+		if (rw) {
+			/* the value is the rwlock, or its wait_lock when queued behind it */
+			fit = rwlock_fit(c, lock, mode, &word);
+			if (!fit && lock >= c->rw_wait_lock_off &&
+			    qspin_fit(c, lock, st->cpu, &word, why, sizeof(why)) &&
+			    (fit = rwlock_fit(c, lock - c->rw_wait_lock_off, mode, &word)))
+				lock -= c->rw_wait_lock_off;
+			if (fit && !why[0])
+				snprintf(why, sizeof(why), "rwlock word agrees with a %s waiter",
+					 mode == 'r' ? "read" : "write");
+		} else {
+			fit = qspin_fit(c, lock, st->cpu, &word, why, sizeof(why));
+		}
+		if (!fit)
+			continue;
+		char sym[8];
+		int named = lc_locks_symbolize(c->prog, lock, sym, sizeof(sym), NULL)[0] != 0;
+		int score = fit * 10 + cs[k].source * 2 + named;
+		if (score > best_score) {
+			best_score = score;
+			best = (int)k;
+			best_lock = lock;
+			best_word = word;
+			snprintf(best_why, sizeof(best_why), "%s", why);
+		}
+	}
+	if (best_score < 0) {
+		problem(c,
+			"cpu %d spins in %s but no value in its registers or lock frames is a lock "
+			"consistent with that",
+			st->cpu, f->function);
+		free(cs);
+		return;
+	}
+	struct lc_lock *l = lock_get(c, best_lock, rw ? LC_LOCK_RWLOCK : LC_LOCK_SPINLOCK);
+	if (!l) {
+		free(cs);
+		return;
+	}
+	l->word = best_word;
+	if (st->cpu >= 0 && (unsigned)st->cpu < c->k->nr_cpu_ids)
+		c->spins_on[st->cpu] = best_lock;
+	struct lc_lock_waiter *w = waiter_add(l, st->task, st->pid);
+	if (w) {
+		bool exact;
+		const struct lc_irq_info *irqs;
+		context_regs(st, i, &exact, &irqs);
+		w->cpu = st->cpu;
+		snprintf(w->comm, sizeof(w->comm), "%s", st->comm);
+		w->spinning = true;
+		w->irqs = irqs->state;
+		w->mode = mode;
+		snprintf(w->evidence, sizeof(w->evidence), "spins in %s+0x%" PRIx64 "; lock in %s; %s",
+			 f->function, f->offset, cs[best].where, best_why);
+	}
+	free(cs);
+}
+
+/* ---- sleepers ---- */
+
+struct waiter_layout {
+	uint64_t list_off, task_off, type_off;
+	bool has_type;
+	const char *lock_type;
+	uint64_t wait_list_off;
+	enum lc_lock_kind kind;
+};
+
+static struct lc_error *waiter_layout(struct ctx *c, enum wait_class cls, struct waiter_layout *wl)
+{
+	const char *wtype = cls == W_MUTEX ? "struct mutex_waiter"
+			    : cls == W_SEM ? "struct semaphore_waiter"
+					   : "struct rwsem_waiter";
+	wl->lock_type = cls == W_MUTEX ? "struct mutex"
+			: cls == W_SEM ? "struct semaphore"
+				       : "struct rw_semaphore";
+	wl->kind = cls == W_MUTEX ? LC_LOCK_MUTEX : cls == W_SEM ? LC_LOCK_SEMAPHORE : LC_LOCK_RWSEM;
+	/* Waiter structs live on stacks only; BTF may lack them. Their heads are stable since 4.x. */
+	if (lc_types_offsetof(c->types, wtype, "list", &wl->list_off))
+		wl->list_off = WAITER_LIST_FALLBACK;
+	if (lc_types_offsetof(c->types, wtype, "task", &wl->task_off))
+		wl->task_off = WAITER_TASK_FALLBACK;
+	wl->has_type = !lc_types_offsetof(c->types, wtype, "type", &wl->type_off);
+	if (!wl->has_type && wl->kind == LC_LOCK_RWSEM) {
+		wl->type_off = wl->task_off + c->prog->ptr_size;
+		wl->has_type = true;
+	}
+	return lc_types_offsetof(c->types, wl->lock_type, "wait_list", &wl->wait_list_off);
+}
+
+static bool task_stack_range(struct ctx *c, uint64_t task, uint64_t *lo)
+{
+	struct lc_error *err = lc_read_member(c->prog, task, "struct task_struct", "stack", lo);
+	if (err) {
+		lc_error_destroy(err);
+		return false;
+	}
+	return *lo != 0;
+}
+
+/* Is node a waiter struct on the stack of the task it names? */
+static bool node_is_waiter(struct ctx *c, uint64_t node, const struct waiter_layout *wl)
+{
+	uint64_t task, stack;
+	struct lc_error *err = lc_read_ulong(c->prog, node - wl->list_off + wl->task_off, &task);
+	if (err) {
+		lc_error_destroy(err);
+		return false;
+	}
+	if (!task_by_address(c, task))
+		return false;
+	return task_stack_range(c, task, &stack) && node >= stack && node < stack + THREAD_SIZE;
+}
+
+/* From one waiter node, the wait_list head: the one node of the ring not on a waiter's stack. */
+static bool find_head(struct ctx *c, uint64_t node, const struct waiter_layout *wl,
+		      uint64_t *head)
+{
+	struct lc_u64set seen;
+	lc_u64set_init(&seen);
+	uint64_t pos = node, found = 0;
+	unsigned heads = 0;
+	bool ok = false;
+	for (unsigned n = 0; n < MAX_LIST; n++) {
+		uint64_t next;
+		struct lc_error *err = lc_read_ulong(c->prog, pos, &next);
+		if (err) {
+			lc_error_destroy(err);
+			goto out;
+		}
+		bool dup = false;
+		if ((err = lc_u64set_add(&seen, next, &dup))) {
+			lc_error_destroy(err);
+			goto out;
+		}
+		if (next == node) {
+			ok = heads == 1;
+			break;
+		}
+		if (dup || !kernel_pointer(c, next))
+			goto out;
+		if (!node_is_waiter(c, next, wl)) {
+			heads++;
+			found = next;
+		}
+		pos = next;
+	}
+out:
+	lc_u64set_deinit(&seen);
+	if (ok)
+		*head = found;
+	return ok;
+}
+
+static void find_sleeper(struct ctx *c, const struct lc_task *t)
+{
+	const struct lc_stack *st;
+	struct lc_error *err = lc_stacks_task(c->prog, t->address, &st);
+	if (err) {
+		lc_error_destroy(err);
+		return;
+	}
+	enum wait_class cls = W_NONE;
+	size_t i;
+	for (i = 0; i < st->count; i++) {
+		cls = classify(st->frames[i].function);
+		if (cls != W_NONE)
+			break;
+	}
+	if (cls < W_MUTEX)
+		return;
+	struct waiter_layout wl;
+	if ((err = waiter_layout(c, cls, &wl))) {
+		problem_err(c, err, "waiter layout");
+		return;
+	}
+	uint64_t stack;
+	if (!task_stack_range(c, t->address, &stack)) {
+		problem(c, "pid %d waits in %s but its stack is unknown", t->pid,
+			st->frames[i].function);
+		return;
+	}
+	uint64_t lo = st->count ? st->frames[0].sp & ~(uint64_t)7 : stack;
+	if (lo < stack || lo >= stack + THREAD_SIZE)
+		lo = stack;
+	uint64_t hi = stack + THREAD_SIZE;
+	uint8_t *buf = malloc(THREAD_SIZE);
+	if (!buf)
+		return;
+	bool matched = false;
+	/* page by page: a stack page may be missing from a filtered dump */
+	for (uint64_t page = lo & ~(uint64_t)4095; page < hi && !matched; page += 4096) {
+		uint64_t from = page < lo ? lo : page;
+		size_t len = (size_t)(page + 4096 - from);
+		if ((err = lc_read(c->prog, from, buf, len))) {
+			lc_error_destroy(err);
+			continue;
+		}
+		for (size_t off = 0; off + 8 <= len && !matched; off += 8) {
+			if (lc_decode_uint(c->prog, buf + off, 8) != t->address)
+				continue;
+			uint64_t slot = from + off;
+			if (slot < wl.task_off)
+				continue;
+			uint64_t node = slot - wl.task_off + wl.list_off, head;
+			if (!find_head(c, node, &wl, &head) || head < wl.wait_list_off)
+				continue;
+			struct lc_lock *l = lock_get(c, head - wl.wait_list_off, wl.kind);
+			if (l)
+				matched = true;
+		}
+	}
+	free(buf);
+	if (!matched)
+		problem(c, "pid %d (%s) waits in %s but no waiter on its stack links to a lock",
+			t->pid, t->comm, st->frames[i].function);
+}
+
+/* ---- filling in each lock ---- */
+
+static void owner_from_task(struct ctx *c, struct lc_lock_owner *o, uint64_t task,
+			    enum lc_confidence conf)
+{
+	const struct lc_task *t = task_by_address(c, task);
+	o->task = task;
+	o->confidence = conf;
+	if (t) {
+		o->pid = t->pid;
+		snprintf(o->comm, sizeof(o->comm), "%s", t->comm);
+		o->on_cpu = t->current_on >= 0;
+		o->cpu = t->current_on >= 0 ? t->current_on : t->cpu;
+	}
+}
+
+static void wait_list_waiters(struct ctx *c, struct lc_lock *l, const struct waiter_layout *wl)
+{
+	uint64_t head = l->address + wl->wait_list_off, pos = head;
+	struct lc_u64set seen;
+	lc_u64set_init(&seen);
+	for (unsigned n = 0; n < MAX_LIST; n++) {
+		struct lc_error *err = lc_read_ulong(c->prog, pos, &pos);
+		bool dup = false;
+		if (!err)
+			err = lc_u64set_add(&seen, pos, &dup);
+		if (err) {
+			problem_err(c, err, "walking a wait_list");
+			break;
+		}
+		if (pos == head)
+			break;
+		if (dup) {
+			problem(c, "wait_list of %s 0x%" PRIx64 " loops", lc_lock_kind_name(l->kind),
+				l->address);
+			break;
+		}
+		uint64_t w = pos - wl->list_off, task, type = 0;
+		err = lc_read_ulong(c->prog, w + wl->task_off, &task);
+		if (!err && wl->has_type)
+			err = lc_read_uint(c->prog, w + wl->type_off, 4, &type);
+		if (err) {
+			problem_err(c, err, "reading a lock waiter");
+			break;
+		}
+		const struct lc_task *t = task_by_address(c, task);
+		struct lc_lock_waiter *lw = waiter_add(l, task, t ? t->pid : -1);
+		if (!lw)
+			break;
+		if (t) {
+			snprintf(lw->comm, sizeof(lw->comm), "%s", t->comm);
+			lw->cpu = t->current_on >= 0 ? t->current_on : t->cpu;
+			lw->spinning = t->current_on >= 0 && t->state == 'R';
+		}
+		lw->irqs = LC_IRQS_ON;
+		/* enum rwsem_waiter_type: RWSEM_WAITING_FOR_WRITE 0, RWSEM_WAITING_FOR_READ 1 */
+		if (l->kind == LC_LOCK_RWSEM)
+			lw->mode = type ? 'r' : 'w';
+		snprintf(lw->evidence, sizeof(lw->evidence),
+			 "in the lock's wait_list (waiter at 0x%" PRIx64 "%s)", w,
+			 t ? "" : ", task not in the task list");
+	}
+	lc_u64set_deinit(&seen);
+}
+
+static void fill_sleeping_lock(struct ctx *c, struct lc_lock *l)
+{
+	enum wait_class cls = l->kind == LC_LOCK_MUTEX ? W_MUTEX
+			      : l->kind == LC_LOCK_SEMAPHORE ? W_SEM
+							   : W_RWSEM_WRITE;
+	struct waiter_layout wl;
+	struct lc_error *err = waiter_layout(c, cls, &wl);
+	if (err) {
+		problem_err(c, err, "lock layout");
+		return;
+	}
+	uint64_t a = 0, b = 0;
+	if (l->kind == LC_LOCK_MUTEX) {
+		err = lc_read_member(c->prog, l->address, "struct mutex", "owner.counter", &a);
+		if (err)
+			goto fail;
+		struct lc_mutex_state s;
+		lc_mutex_decode(a, &s);
+		l->word = a;
+		l->held = s.owner != 0;
+		snprintf(l->state, sizeof(l->state), "%s%s%s%s", s.owner ? "locked" : "unlocked",
+			 s.waiters ? ", waiters" : "", s.handoff ? ", handoff" : "",
+			 s.pickup ? ", pickup" : "");
+		if (s.owner) {
+			owner_from_task(c, &l->owner, s.owner, LC_CONFIDENCE_HIGH);
+			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+				 "mutex owner word 0x%" PRIx64 " names task 0x%" PRIx64, a, s.owner);
+		}
+	} else if (l->kind == LC_LOCK_RWSEM) {
+		err = lc_read_member(c->prog, l->address, "struct rw_semaphore", "count.counter", &a);
+		if (!err)
+			err = lc_read_member(c->prog, l->address, "struct rw_semaphore",
+					     "owner.counter", &b);
+		if (err)
+			goto fail;
+		struct lc_rwsem_state s;
+		lc_rwsem_decode(a, b, c->prog->ptr_size, &s);
+		l->word = a;
+		l->word2 = b;
+		l->held = s.locked;
+		snprintf(l->state, sizeof(l->state), "%s%s%s", s.writer_locked ? "write-locked" : "",
+			 s.waiters ? ", waiters" : "", s.handoff ? ", handoff" : "");
+		if (!s.writer_locked) {
+			char tmp[40];
+			snprintf(tmp, sizeof(tmp), "%" PRIu64 " reader%s", s.readers,
+				 s.readers == 1 ? "" : "s");
+			memmove(l->state + strlen(tmp), l->state, strlen(l->state) + 1);
+			memcpy(l->state, tmp, strlen(tmp));
+		}
+		if (s.writer_locked && s.owner) {
+			owner_from_task(c, &l->owner, s.owner, LC_CONFIDENCE_HIGH);
+			l->owner.mode = 'w';
+			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+				 "write-locked; rwsem owner word 0x%" PRIx64 " names task 0x%" PRIx64,
+				 b, s.owner);
+		} else if (s.readers && s.reader_owned && s.owner) {
+			/* Readers are not tracked: owner keeps only the last one to get in. */
+			owner_from_task(c, &l->owner, s.owner,
+					s.readers == 1 ? LC_CONFIDENCE_MEDIUM : LC_CONFIDENCE_LOW);
+			l->owner.mode = 'r';
+			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+				 "%" PRIu64 " reader(s); the owner word 0x%" PRIx64
+				 " names the last reader to take it, which may have left",
+				 s.readers, b);
+		}
+	} else {
+		err = lc_read_member(c->prog, l->address, "struct semaphore", "count", &a);
+		if (err)
+			goto fail;
+		l->word = a;
+		l->held = a == 0;
+		snprintf(l->state, sizeof(l->state), "count %" PRIu64, a);
+		snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+			 "semaphores record no owner");
+	}
+	wait_list_waiters(c, l, &wl);
+	return;
+fail:
+	problem_err(c, err, "reading a sleeping lock");
+}
+
+static unsigned preempt_depth(struct ctx *c, unsigned cpu, uint64_t task, bool *known)
+{
+	uint64_t v, addr;
+	struct lc_error *err;
+	*known = false;
+	/* x86 keeps the count per CPU: __preempt_count until 6.2, then pcpu_hot.preempt_count. */
+	if (!lc_symbol_address(c->prog, "__preempt_count", &addr) ||
+	    (!lc_symbol_address(c->prog, "pcpu_hot", &addr) &&
+	     !lc_types_offsetof(c->types, "struct pcpu_hot", "preempt_count", &v) &&
+	     (addr += v, true))) {
+		err = lc_percpu_address(c->prog, addr, cpu, &addr);
+		if (!err)
+			err = lc_read_uint(c->prog, addr, 4, &v);
+	} else {
+		err = lc_read_member(c->prog, task, "struct task_struct",
+				     "thread_info.preempt_count", &v);
+	}
+	if (err) {
+		lc_error_destroy(err);
+		return 0;
+	}
+	*known = true;
+	/* PREEMPT_MASK: the low byte counts preempt_disable() levels, spin locks included. */
+	return (unsigned)(v & 0xff);
+}
+
+static bool value_in_cpu(struct ctx *c, const struct lc_stack *st, uint64_t lock, char *where,
+			 size_t size)
+{
+	const struct lc_arch_ops *arch = c->prog->arch;
+	for (size_t i = 0; i <= st->count; i++) {
+		const struct lc_regset *regs = i == st->count ? &st->initial : st->frames[i].regs;
+		if (i < st->count && !st->frames[i].exception)
+			continue;
+		for (unsigned r = 0; regs && r < arch->ptregs_words && r < LC_REGS_MAX; r++) {
+			uint64_t v;
+			if (lc_regset_get(regs, r, &v) && v == lock) {
+				snprintf(where, size, "register %s",
+					 r < arch->ngregs ? arch->gregs[r] : "?");
+				return true;
+			}
+		}
+	}
+	if (!st->count)
+		return false;
+	uint64_t lo = st->frames[0].sp, hi = st->frames[st->count - 1].sp + 128;
+	if (hi <= lo || hi - lo > MAX_OWNER_SCAN)
+		hi = lo + MAX_OWNER_SCAN;
+	for (uint64_t page = lo; page < hi;) {
+		uint8_t buf[512];
+		size_t len = hi - page < sizeof(buf) ? (size_t)(hi - page) : sizeof(buf);
+		len &= ~(size_t)7;
+		if (!len)
+			break;
+		struct lc_error *err = lc_read(c->prog, page, buf, len);
+		if (err) {
+			lc_error_destroy(err);
+			page += len;
+			continue;
+		}
+		for (size_t off = 0; off + 8 <= len; off += 8) {
+			if (lc_decode_uint(c->prog, buf + off, 8) == lock) {
+				snprintf(where, size, "stack slot 0x%" PRIx64, page + off);
+				return true;
+			}
+		}
+		page += len;
+	}
+	return false;
+}
+
+static bool runs_module(const struct lc_stack *st, const char *module)
+{
+	for (size_t i = 0; module && i < st->count; i++) {
+		if (st->frames[i].module && !strcmp(st->frames[i].module, module))
+			return true;
+	}
+	return false;
+}
+
+/* Spinning locks do not name their holder: weigh what each other CPU shows. */
+static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
+{
+	enum { TIERS = 5 };
+	/* tier: 0 address+preempt, 1 address, 2 module+preempt, 3 module, 4 preempt only */
+	static const enum lc_confidence conf[TIERS] = {LC_CONFIDENCE_HIGH, LC_CONFIDENCE_MEDIUM,
+						       LC_CONFIDENCE_MEDIUM, LC_CONFIDENCE_LOW,
+						       LC_CONFIDENCE_LOW};
+	int first[TIERS], count[TIERS] = {0};
+	char why[TIERS][200];
+	for (unsigned cpu = 0; cpu < c->stacks->nr_cpus; cpu++) {
+		if (!c->stacks->cpu_has_stack[cpu] || c->spins_on[cpu] == l->address)
+			continue;
+		const struct lc_stack *st = &c->stacks->cpus[cpu];
+		bool idle = cpu < c->k->nr_cpu_ids && c->k->cpus[cpu].idle == st->task;
+		char where[64] = "";
+		bool addr = value_in_cpu(c, st, l->address, where, sizeof(where));
+		bool mod = l->module && runs_module(st, l->module);
+		bool pknown;
+		unsigned depth = preempt_depth(c, cpu, st->task, &pknown);
+		bool preempt = pknown && depth > 0;
+		int tier = addr && preempt ? 0 : addr ? 1 : mod && preempt ? 2 : mod ? 3
+			   : preempt && !idle ? 4 : -1;
+		if (tier < 0)
+			continue;
+		if (!count[tier]++) {
+			first[tier] = (int)cpu;
+			char p[48] = "";
+			if (pknown)
+				snprintf(p, sizeof(p), "preempt_count depth %u", depth);
+			snprintf(why[tier], sizeof(why[tier]), "cpu %u: %s%s%s%s%s%s%s", cpu,
+				 addr ? "lock address in " : "", addr ? where : "",
+				 addr && (mod || pknown) ? "; " : "",
+				 mod ? "runs code of module " : "", mod ? l->module : "",
+				 mod && pknown ? "; " : "", p);
+		}
+	}
+	for (int t = 0; t < TIERS; t++) {
+		if (!count[t])
+			continue;
+		if (count[t] > 1) {
+			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+				 "%d CPUs fit equally (first %s); holder not decided", count[t],
+				 why[t]);
+			return;
+		}
+		const struct lc_stack *st = &c->stacks->cpus[first[t]];
+		l->owner.confidence = conf[t];
+		l->owner.cpu = first[t];
+		l->owner.on_cpu = true;
+		l->owner.pid = st->pid;
+		l->owner.task = st->task;
+		snprintf(l->owner.comm, sizeof(l->owner.comm), "%s", st->comm);
+		snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+			 "the lock word names no holder; %s; not waiting on it", why[t]);
+		return;
+	}
+	snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+		 "the lock word names no holder and no CPU shows holding it");
+}
+
+static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
+{
+	uint64_t v;
+	struct lc_error *err = lc_read_uint(c->prog, l->address, 4, &v);
+	if (err) {
+		problem_err(c, err, "reading a lock word");
+		return;
+	}
+	l->word = v;
+	if (l->kind == LC_LOCK_RWLOCK) {
+		struct lc_qrwlock_state s;
+		lc_qrwlock_decode((uint32_t)v, &s);
+		lc_qrwlock_describe(&s, l->state, sizeof(l->state));
+		/* spinning readers add their bias while they wait for the writer */
+		l->held = s.write_locked || s.readers > 0;
+		if (s.write_locked) {
+			attribute_spin_owner(c, l);
+			l->owner.mode = l->owner.confidence ? 'w' : 0;
+		} else if (s.readers) {
+			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+				 "read-locked by %u reader(s); rwlocks do not record readers",
+				 s.readers);
+		}
+		return;
+	}
+	if (c->simple_spinlock) {
+		struct lc_ppc64_token_state t;
+		lc_ppc64_token_decode((uint32_t)v, &t);
+		l->held = t.locked;
+		snprintf(l->state, sizeof(l->state), "%s", t.locked ? "locked" : "unlocked");
+		if (t.cpu >= 0 && (unsigned)t.cpu < c->stacks->nr_cpus &&
+		    c->stacks->cpu_has_stack[t.cpu]) {
+			const struct lc_stack *st = &c->stacks->cpus[t.cpu];
+			l->owner = (struct lc_lock_owner){.confidence = LC_CONFIDENCE_HIGH,
+							  .cpu = t.cpu,
+							  .on_cpu = true,
+							  .pid = st->pid,
+							  .task = st->task};
+			snprintf(l->owner.comm, sizeof(l->owner.comm), "%s", st->comm);
+			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+				 "lock token 0x%08" PRIx64 " names cpu %d", v, t.cpu);
+		}
+		return;
+	}
+	struct lc_qspinlock_state s;
+	lc_qspinlock_decode(&c->ql, (uint32_t)v, &s);
+	lc_qspinlock_describe(&s, l->state, sizeof(l->state));
+	l->held = s.locked;
+	/* Queued CPUs whose stacks did not show the lock (no registers, odd frames). */
+	const struct qnode_info *q[64];
+	size_t n = mcs_queue(c, &s, q, LC_ARRAY_SIZE(q));
+	for (size_t i = 0; i < n; i++) {
+		int cpu = q[i]->cpu;
+		if ((unsigned)cpu < c->k->nr_cpu_ids && c->spins_on[cpu] == l->address)
+			continue;
+		const struct lc_task *t = task_by_address(c, c->k->cpus[cpu].curr);
+		struct lc_lock_waiter *w = waiter_add(l, c->k->cpus[cpu].curr, t ? t->pid : -1);
+		if (!w)
+			break;
+		w->cpu = cpu;
+		w->spinning = true;
+		if (t)
+			snprintf(w->comm, sizeof(w->comm), "%s", t->comm);
+		if ((unsigned)cpu < c->stacks->nr_cpus && c->stacks->cpu_has_stack[cpu])
+			w->irqs = c->stacks->cpus[cpu].irqs.state;
+		snprintf(w->evidence, sizeof(w->evidence), "MCS node %u of cpu %d is #%zu in the queue",
+			 q[i]->idx, cpu, i + 1);
+		c->spins_on[cpu] = l->address;
+	}
+	if (s.locked)
+		attribute_spin_owner(c, l);
+}
+
+/* Locks inside structures that every kernel has: each CPU's runqueue lock. */
+static void known_locks(struct ctx *c)
+{
+	uint64_t off;
+	if (lc_types_offsetof(c->types, "struct rq", "__lock", &off) &&
+	    lc_types_offsetof(c->types, "struct rq", "lock", &off))
+		return;
+	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
+		uint64_t rq = c->k->cpus[cpu].runqueue, v;
+		if (!rq || lc_read_uint(c->prog, rq + off, 4, &v) || !(v & 0xff))
+			continue;
+		struct lc_lock *l = lock_get(c, rq + off, LC_LOCK_RAW_SPINLOCK);
+		if (l && !l->symbol[0])
+			snprintf(l->symbol, sizeof(l->symbol), "runqueues[%u].__lock", cpu);
+	}
+}
+
+struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report **ret)
+{
+	struct ctx c = {.prog = prog};
+	struct lc_error *err = lc_program_types(prog, &c.types);
+	if (!err)
+		err = lc_kernel_get(prog, &c.k);
+	if (!err)
+		err = lc_stacks_cpus(prog, &c.stacks);
+	if (err)
+		return lc_error_prefix(err, "finding locks");
+	c.r = calloc(1, sizeof(*c.r));
+	c.spins_on = calloc(c.k->nr_cpu_ids + 1, sizeof(*c.spins_on));
+	if (!c.r || !c.spins_on) {
+		free(c.r);
+		free(c.spins_on);
+		return lc_error_nomem;
+	}
+	if ((err = lc_tasks_get(prog, &c.tasks))) {
+		problem_err(&c, err, "task list");
+		c.tasks = NULL;
+	}
+	/* The u16 tail member exists only when pending is a whole byte (NR_CPUS < 16K). */
+	lc_qspinlock_layout_init(&c.ql, lc_types_has_member(c.types, "struct qspinlock", "tail"));
+	c.simple_spinlock = lc_types_has_member(c.types, "arch_spinlock_t", "slock");
+	if (lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off))
+		c.rw_wait_lock_off = 4;
+	if (!c.simple_spinlock)
+		read_qnodes(&c);
+
+	for (unsigned cpu = 0; cpu < c.stacks->nr_cpus; cpu++) {
+		if (c.stacks->cpu_has_stack[cpu] && c.stacks->cpus[cpu].count)
+			find_spinner(&c, &c.stacks->cpus[cpu]);
+	}
+	for (size_t i = 0; c.tasks && i < c.tasks->count; i++) {
+		const struct lc_task *t = &c.tasks->tasks[i];
+		/* Sleeping lock waiters are D (or S when killable/interruptible) and off CPU. */
+		if (!t->idle && t->current_on < 0 && (t->state == 'D' || t->state == 'S'))
+			find_sleeper(&c, t);
+	}
+	known_locks(&c);
+	for (size_t i = 0; i < c.r->count; i++) {
+		struct lc_lock *l = &c.r->locks[i];
+		if (lc_lock_kind_spins(l->kind))
+			fill_spinning_lock(&c, l);
+		else
+			fill_sleeping_lock(&c, l);
+	}
+	/* A runqueue lock nobody waits for is a CPU mid-schedule: transient, not news. */
+	size_t keep = 0;
+	for (size_t i = 0; i < c.r->count; i++) {
+		struct lc_lock *l = &c.r->locks[i];
+		if (l->kind == LC_LOCK_RAW_SPINLOCK && !l->nwaiters &&
+		    !strncmp(l->symbol, "runqueues", 9)) {
+			free(l->waiters);
+			continue;
+		}
+		c.r->locks[keep++] = *l;
+	}
+	c.r->count = keep;
+	free(c.qnodes);
+	free(c.spins_on);
+	*ret = c.r;
+	return NULL;
+}
+
+void lc_lock_report_destroy(struct lc_lock_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->count; i++)
+		free(r->locks[i].waiters);
+	free(r->locks);
+	free(r->problems);
+	free(r);
+}
