@@ -38,5 +38,7 @@ int lc_cmd_ps(struct lc_cli *cli);
 int lc_cmd_extract(struct lc_cli *cli);
 int lc_cmd_log(struct lc_cli *cli);
 int lc_cmd_bt(struct lc_cli *cli);
+int lc_cmd_locks(struct lc_cli *cli);
+int lc_cmd_ipi(struct lc_cli *cli);
 
 #endif
