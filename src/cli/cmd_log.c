@@ -223,6 +223,8 @@ static void json_record(struct lc_json *j, const struct lc_printk_record *r)
 	lc_json_bool(j, r->not_on_console);
 	lc_json_key(j, "unflushed");
 	lc_json_bool(j, r->unflushed);
+	lc_json_key(j, "suppressed");
+	lc_json_bool(j, r->suppressed);
 	if (r->cpu >= 0) {
 		lc_json_key(j, "cpu");
 		lc_json_int(j, r->cpu);
@@ -319,6 +321,11 @@ static void render_json(const struct log_view *v)
 	lc_json_key(&j, "console_seq");
 	if (log->console_seq_known)
 		lc_json_uint(&j, log->console_seq);
+	else
+		lc_json_null(&j);
+	lc_json_key(&j, "console_loglevel");
+	if (log->console_loglevel >= 0)
+		lc_json_int(&j, log->console_loglevel);
 	else
 		lc_json_null(&j);
 	lc_json_key(&j, "console_sem");

@@ -492,6 +492,20 @@ static struct lc_error *read_consoles(struct lc_program *prog, struct lc_types *
 	return NULL;
 }
 
+/* console_printk[0] is console_loglevel; records at or above it are not printed. */
+static void read_console_loglevel(struct lc_program *prog, struct lc_printk_log *log)
+{
+	uint64_t level, ignore = 0;
+	struct lc_error *err = read_sym_uint(prog, "console_printk", 4, &level);
+	if (!err) {
+		struct lc_error *e2 = read_sym_uint(prog, "ignore_loglevel", 1, &ignore);
+		lc_error_destroy(e2);
+		if (!ignore && (int32_t)level >= 0 && (int32_t)level <= 15)
+			log->console_loglevel = (int)(int32_t)level;
+	}
+	lc_error_destroy(err);
+}
+
 static void read_console_sem(struct lc_program *prog, struct lc_printk_log *log)
 {
 	uint64_t sem, count, owner;
@@ -584,6 +598,7 @@ static struct lc_error *read_log(struct lc_program *prog, struct lc_printk_log *
 	if ((err = note_error(log, "console positions", read_consoles(prog, types, log))))
 		return err;
 	read_console_sem(prog, log);
+	read_console_loglevel(prog, log);
 	read_boot_time(prog, log);
 	if (log->console_sem_known && log->console_sem_count <= 0) {
 		if (log->console_owner)
@@ -604,6 +619,10 @@ static struct lc_error *read_log(struct lc_program *prog, struct lc_printk_log *
 			if (r->has_seq && r->seq >= log->console_seq)
 				r->not_on_console = true;
 		}
+	}
+	for (size_t i = 0; log->console_loglevel >= 0 && i < main_count; i++) {
+		struct lc_printk_record *r = &log->records[i];
+		r->suppressed = r->level >= log->console_loglevel;
 	}
 	if (log->dropped) {
 		err = lc_printk_log_note(log,

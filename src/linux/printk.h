@@ -54,6 +54,7 @@ struct lc_printk_record {
 	enum lc_printk_ring ring;
 	bool unflushed;	     /* still in a per-CPU buffer: never reached the log */
 	bool not_on_console; /* in the log, but no console printed it */
+	bool suppressed;     /* below console_loglevel: consoles passed over it */
 	bool pending;	     /* reserved or committed, not finalized: readers never saw it */
 	char *text;	     /* NUL-terminated; may hold NULs before text_len */
 	size_t text_len;
@@ -89,6 +90,7 @@ struct lc_printk_log {
 	/* Records with seq >= this were printed by no console. */
 	bool console_seq_known;
 	uint64_t console_seq;
+	int console_loglevel; /* -1 when unknown (or ignore_loglevel is set) */
 	bool console_sem_known;
 	int64_t console_sem_count; /* 0 or less: held */
 	uint64_t console_owner;	   /* task printing to the consoles, 0 if none/unknown */

@@ -42,6 +42,7 @@ const char *lc_printk_ring_name(enum lc_printk_ring ring)
 void lc_printk_log_init(struct lc_printk_log *log)
 {
 	memset(log, 0, sizeof(*log));
+	log->console_loglevel = -1;
 	lc_log_events_init(&log->events);
 }
 
