@@ -73,6 +73,14 @@ struct lc_arch_ops {
 	 */
 	void (*irq_state)(struct lc_program *prog, int cpu, const struct lc_regset *regs,
 			  struct lc_irq_info *ret);
+	/*
+	 * Lock readers (src/linux/locks.c): the gregset index of the first
+	 * argument register, which holds the lock while a lock function has not
+	 * moved it, and the callee-saved registers, where a holder keeps it.
+	 */
+	unsigned arg0_index;
+	const unsigned char *callee_saved;
+	unsigned ncallee_saved;
 };
 
 const struct lc_arch_ops *lc_arch_find(const char *kdump_arch_name);

@@ -11,6 +11,8 @@ static bool arm64_irqs_disabled(uint64_t pstate)
 	return pstate & (1u << 7);
 }
 
+static const unsigned char arm64_callee_saved[] = {19, 20, 21, 22, 23, 24, 25, 26, 27, 28};
+
 const struct lc_arch_ops lc_arch_arm64 = {
 	.name = "aarch64",
 	.id = LC_ARCH_ARM64,
@@ -35,4 +37,7 @@ const struct lc_arch_ops lc_arch_arm64 = {
 	.cpu_stacks = lc_arm64_cpu_stacks,
 	.task_regs = lc_arm64_task_regs,
 	.irq_state = lc_arm64_irq_state,
+	.arg0_index = 0 /* x0 */,
+	.callee_saved = arm64_callee_saved,
+	.ncallee_saved = sizeof(arm64_callee_saved),
 };

@@ -11,6 +11,9 @@ static bool ppc64_irqs_disabled(uint64_t msr)
 	return !(msr & (1u << 15));
 }
 
+static const unsigned char ppc64_callee_saved[] = {14, 15, 16, 17, 18, 19, 20, 21, 22,
+						   23, 24, 25, 26, 27, 28, 29, 30, 31};
+
 const struct lc_arch_ops lc_arch_ppc64 = {
 	.name = "ppc64",
 	.id = LC_ARCH_PPC64,
@@ -35,4 +38,7 @@ const struct lc_arch_ops lc_arch_ppc64 = {
 	.cpu_stacks = lc_ppc64_cpu_stacks,
 	.task_regs = lc_ppc64_task_regs,
 	.irq_state = lc_ppc64_irq_state,
+	.arg0_index = 3 /* r3 */,
+	.callee_saved = ppc64_callee_saved,
+	.ncallee_saved = sizeof(ppc64_callee_saved),
 };

@@ -11,6 +11,8 @@ static bool x86_64_irqs_disabled(uint64_t eflags)
 	return !(eflags & (1u << 9));
 }
 
+static const unsigned char x86_64_callee_saved[] = {0, 1, 2, 3, 4, 5 /* r15 r14 r13 r12 rbp rbx */};
+
 const struct lc_arch_ops lc_arch_x86_64 = {
 	.name = "x86_64",
 	.id = LC_ARCH_X86_64,
@@ -35,4 +37,7 @@ const struct lc_arch_ops lc_arch_x86_64 = {
 	.cpu_stacks = lc_x86_64_cpu_stacks,
 	.task_regs = lc_x86_64_task_regs,
 	.irq_state = lc_x86_64_irq_state,
+	.arg0_index = 14 /* rdi */,
+	.callee_saved = x86_64_callee_saved,
+	.ncallee_saved = sizeof(x86_64_callee_saved),
 };

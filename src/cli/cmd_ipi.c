@@ -101,8 +101,8 @@ static void render_text(const struct lc_ipi_report *r)
 		printf("no CPU waits for a cross-CPU call\n");
 	for (size_t i = 0; i < r->count; i++) {
 		const struct lc_ipi_wait *w = &r->waits[i];
-		printf("cpu %d pid %d (%s) waits in %s for %s on:\n", w->waiter_cpu, w->pid, w->comm,
-		       w->function, w->callback[0] ? w->callback : "a call");
+		printf("cpu %d pid %d (%s) waits in %s for %s on:\n", w->waiter_cpu, w->pid,
+		       w->comm, w->function, w->callback[0] ? w->callback : "a call");
 		for (size_t k = 0; k < w->ntargets; k++) {
 			const struct lc_ipi_target *t = &w->targets[k];
 			printf("  cpu %d: csd 0x%" PRIx64 " %s, IRQs %s\n", t->cpu, t->csd,

@@ -140,8 +140,8 @@ static void render_text(const struct lc_lock_report *r)
 		       l->address, l->module ? " [" : "", l->module ? l->module : "",
 		       l->module ? "]" : "", l->state, l->word);
 		if (o->confidence != LC_CONFIDENCE_NONE) {
-			printf("  held by pid %d (%s) %s cpu %d%s%s, %s confidence\n    %s\n", o->pid,
-			       o->comm, o->on_cpu ? "on" : "last on", o->cpu,
+			printf("  held by pid %d (%s) %s cpu %d%s%s, %s confidence\n    %s\n",
+			       o->pid, o->comm, o->on_cpu ? "on" : "last on", o->cpu,
 			       o->mode ? " for " : "", o->mode ? mode_name(o->mode) : "",
 			       lc_confidence_name(o->confidence), o->evidence);
 		} else {
@@ -154,7 +154,8 @@ static void render_text(const struct lc_lock_report *r)
 			       w->spinning && w->irqs == LC_IRQS_OFF  ? " with IRQs off"
 			       : w->spinning && w->irqs == LC_IRQS_ON ? " with IRQs on"
 								      : "",
-			       w->mode ? " for " : "", w->mode ? mode_name(w->mode) : "", w->evidence);
+			       w->mode ? " for " : "", w->mode ? mode_name(w->mode) : "",
+			       w->evidence);
 		}
 	}
 	if (r->problems)

@@ -15,6 +15,10 @@ static const struct lc_cli_command commands[] = {
 	 "[-l LEVELS] [--cpu N] [--caller] [--unflushed] [--events] [-T]", lc_cmd_log},
 	{"bt", "stack traces of every CPU (or CPUs, or tasks by pid)", "[-a | CPU... | -p PID...]",
 	 lc_cmd_bt},
+	{"locks", "locks someone waits for: holder, waiters, spinners and their IRQ state", "",
+	 lc_cmd_locks},
+	{"ipi", "CPUs waiting for cross-CPU function calls, and the targets that do not answer", "",
+	 lc_cmd_ipi},
 };
 
 static void usage(FILE *out)

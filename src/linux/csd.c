@@ -131,10 +131,12 @@ static void read_queues(struct ctx *c)
 
 static const char *const many_waits[] = {
 	"smp_call_function_many_cond", "smp_call_function_many", "on_each_cpu_cond_mask",
-	"kick_all_cpus_sync",          "smp_call_function",
+	"kick_all_cpus_sync",	       "smp_call_function",
 };
 static const char *const single_waits[] = {
-	"smp_call_function_single", "smp_call_function_any", "smp_call_function_single_async",
+	"smp_call_function_single",
+	"smp_call_function_any",
+	"smp_call_function_single_async",
 };
 
 static bool name_is(const char *function, const char *const *names, size_t n)
@@ -184,7 +186,8 @@ static void many_targets(struct ctx *c, unsigned cpu, struct lc_ipi_wait *w)
 	if (!err)
 		err = lc_read_member(c->prog, cfd, "struct call_function_data", "pcpu", &pcpu);
 	if (!err)
-		err = lc_member_address(c->prog, cfd, "struct call_function_data", "cpumask", &mask);
+		err = lc_member_address(c->prog, cfd, "struct call_function_data", "cpumask",
+					&mask);
 	if (err) {
 		problem(c, "cfd_data of cpu %u: %s", cpu, lc_error_message(err));
 		lc_error_destroy(err);
@@ -278,8 +281,10 @@ static void find_waiter(struct ctx *c, const struct lc_stack *st)
 		free(w.targets);
 		return;
 	}
-	snprintf(w.evidence, sizeof(w.evidence), "%s+0x%" PRIx64 " on the stack; %zu csd(s) still "
-		 "locked (%s)", st->frames[i].function, st->frames[i].offset, w.ntargets,
+	snprintf(w.evidence, sizeof(w.evidence),
+		 "%s+0x%" PRIx64 " on the stack; %zu csd(s) still "
+		 "locked (%s)",
+		 st->frames[i].function, st->frames[i].offset, w.ntargets,
 		 many ? "cfd_data of the waiter" : "queued csd on the waiter's stack or csd_data");
 	if (!lc_grow((void **)&c->r->waits, &c->r->capacity, c->r->count + 1, sizeof(w))) {
 		free(w.targets);

@@ -23,11 +23,11 @@ enum {
 	ELF64_SYM_SIZE = 24,
 	STT_OBJECT = 1,
 	STT_FUNC = 2,
-	MAX_LIST = 4096,          /* wait_list entries walked per lock */
-	THREAD_SIZE = 16384,      /* x86_64, arm64 and ppc64 without KASAN */
-	MAX_SCAN = 2048,          /* bytes of a spinner's lock frames scanned */
-	MAX_OWNER_SCAN = 16384,   /* bytes of a candidate owner's stack scanned */
-	MAX_QNODES = 4,           /* MAX_NODES in kernel/locking/qspinlock.c */
+	MAX_LIST = 4096,	  /* wait_list entries walked per lock */
+	THREAD_SIZE = 16384,	  /* x86_64, arm64 and ppc64 without KASAN */
+	MAX_SCAN = 2048,	  /* bytes of a spinner's lock frames scanned */
+	MAX_OWNER_SCAN = 16384,	  /* bytes of a candidate owner's stack scanned */
+	MAX_QNODES = 4,		  /* MAX_NODES in kernel/locking/qspinlock.c */
 	WAITER_LIST_FALLBACK = 0, /* list_head first in every waiter struct (6.1) */
 	WAITER_TASK_FALLBACK = 16,
 };
@@ -443,7 +443,8 @@ static void read_qnodes(struct ctx *c)
 		}
 		/* The nesting count lives in node 0 and numbers the nodes in use. */
 		for (unsigned idx = 0; idx < count && idx < MAX_QNODES; idx++) {
-			struct qnode_info q = {.addr = base + idx * qsize, .cpu = (int)cpu, .idx = idx};
+			struct qnode_info q = {
+				.addr = base + idx * qsize, .cpu = (int)cpu, .idx = idx};
 			err = lc_read_ulong(c->prog, q.addr + next_off, &q.next);
 			if (err) {
 				lc_error_destroy(err);
@@ -782,8 +783,9 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 		w->spinning = true;
 		w->irqs = irqs->state;
 		w->mode = mode;
-		snprintf(w->evidence, sizeof(w->evidence), "spins in %s+0x%" PRIx64 "; lock in %s; %s",
-			 f->function, f->offset, cs[best].where, best_why);
+		snprintf(w->evidence, sizeof(w->evidence),
+			 "spins in %s+0x%" PRIx64 "; lock in %s; %s", f->function, f->offset,
+			 cs[best].where, best_why);
 	}
 	free(cs);
 }
@@ -806,8 +808,11 @@ static struct lc_error *waiter_layout(struct ctx *c, enum wait_class cls, struct
 	wl->lock_type = cls == W_MUTEX ? "struct mutex"
 			: cls == W_SEM ? "struct semaphore"
 				       : "struct rw_semaphore";
-	wl->kind = cls == W_MUTEX ? LC_LOCK_MUTEX : cls == W_SEM ? LC_LOCK_SEMAPHORE : LC_LOCK_RWSEM;
-	/* Waiter structs live on stacks only; BTF may lack them. Their heads are stable since 4.x. */
+	wl->kind = cls == W_MUTEX ? LC_LOCK_MUTEX
+		   : cls == W_SEM ? LC_LOCK_SEMAPHORE
+				  : LC_LOCK_RWSEM;
+	/* Waiter structs live on stacks only; BTF may lack them. Their heads are stable since 4.x.
+	 */
 	if (lc_types_offsetof(c->types, wtype, "list", &wl->list_off))
 		wl->list_off = WAITER_LIST_FALLBACK;
 	if (lc_types_offsetof(c->types, wtype, "task", &wl->task_off))
@@ -845,8 +850,7 @@ static bool node_is_waiter(struct ctx *c, uint64_t node, const struct waiter_lay
 }
 
 /* From one waiter node, the wait_list head: the one node of the ring not on a waiter's stack. */
-static bool find_head(struct ctx *c, uint64_t node, const struct waiter_layout *wl,
-		      uint64_t *head)
+static bool find_head(struct ctx *c, uint64_t node, const struct waiter_layout *wl, uint64_t *head)
 {
 	struct lc_u64set seen;
 	lc_u64set_init(&seen);
@@ -981,8 +985,8 @@ static void wait_list_waiters(struct ctx *c, struct lc_lock *l, const struct wai
 		if (pos == head)
 			break;
 		if (dup) {
-			problem(c, "wait_list of %s 0x%" PRIx64 " loops", lc_lock_kind_name(l->kind),
-				l->address);
+			problem(c, "wait_list of %s 0x%" PRIx64 " loops",
+				lc_lock_kind_name(l->kind), l->address);
 			break;
 		}
 		uint64_t w = pos - wl->list_off, task, type = 0;
@@ -1015,9 +1019,9 @@ static void wait_list_waiters(struct ctx *c, struct lc_lock *l, const struct wai
 
 static void fill_sleeping_lock(struct ctx *c, struct lc_lock *l)
 {
-	enum wait_class cls = l->kind == LC_LOCK_MUTEX ? W_MUTEX
+	enum wait_class cls = l->kind == LC_LOCK_MUTEX	     ? W_MUTEX
 			      : l->kind == LC_LOCK_SEMAPHORE ? W_SEM
-							   : W_RWSEM_WRITE;
+							     : W_RWSEM_WRITE;
 	struct waiter_layout wl;
 	struct lc_error *err = waiter_layout(c, cls, &wl);
 	if (err) {
@@ -1039,10 +1043,12 @@ static void fill_sleeping_lock(struct ctx *c, struct lc_lock *l)
 		if (s.owner) {
 			owner_from_task(c, &l->owner, s.owner, LC_CONFIDENCE_HIGH);
 			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
-				 "mutex owner word 0x%" PRIx64 " names task 0x%" PRIx64, a, s.owner);
+				 "mutex owner word 0x%" PRIx64 " names task 0x%" PRIx64, a,
+				 s.owner);
 		}
 	} else if (l->kind == LC_LOCK_RWSEM) {
-		err = lc_read_member(c->prog, l->address, "struct rw_semaphore", "count.counter", &a);
+		err = lc_read_member(c->prog, l->address, "struct rw_semaphore", "count.counter",
+				     &a);
 		if (!err)
 			err = lc_read_member(c->prog, l->address, "struct rw_semaphore",
 					     "owner.counter", &b);
@@ -1053,8 +1059,9 @@ static void fill_sleeping_lock(struct ctx *c, struct lc_lock *l)
 		l->word = a;
 		l->word2 = b;
 		l->held = s.locked;
-		snprintf(l->state, sizeof(l->state), "%s%s%s", s.writer_locked ? "write-locked" : "",
-			 s.waiters ? ", waiters" : "", s.handoff ? ", handoff" : "");
+		snprintf(l->state, sizeof(l->state), "%s%s%s",
+			 s.writer_locked ? "write-locked" : "", s.waiters ? ", waiters" : "",
+			 s.handoff ? ", handoff" : "");
 		if (!s.writer_locked) {
 			char tmp[40];
 			snprintf(tmp, sizeof(tmp), "%" PRIu64 " reader%s", s.readers,
@@ -1066,7 +1073,8 @@ static void fill_sleeping_lock(struct ctx *c, struct lc_lock *l)
 			owner_from_task(c, &l->owner, s.owner, LC_CONFIDENCE_HIGH);
 			l->owner.mode = 'w';
 			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
-				 "write-locked; rwsem owner word 0x%" PRIx64 " names task 0x%" PRIx64,
+				 "write-locked; rwsem owner word 0x%" PRIx64
+				 " names task 0x%" PRIx64,
 				 b, s.owner);
 		} else if (s.readers && s.reader_owned && s.owner) {
 			/* Readers are not tracked: owner keeps only the last one to get in. */
@@ -1195,8 +1203,12 @@ static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
 		bool pknown;
 		unsigned depth = preempt_depth(c, cpu, st->task, &pknown);
 		bool preempt = pknown && depth > 0;
-		int tier = addr && preempt ? 0 : addr ? 1 : mod && preempt ? 2 : mod ? 3
-			   : preempt && !idle ? 4 : -1;
+		int tier = addr && preempt    ? 0
+			   : addr	      ? 1
+			   : mod && preempt   ? 2
+			   : mod	      ? 3
+			   : preempt && !idle ? 4
+					      : -1;
 		if (tier < 0)
 			continue;
 		if (!count[tier]++) {
@@ -1300,8 +1312,8 @@ static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 			snprintf(w->comm, sizeof(w->comm), "%s", t->comm);
 		if ((unsigned)cpu < c->stacks->nr_cpus && c->stacks->cpu_has_stack[cpu])
 			w->irqs = c->stacks->cpus[cpu].irqs.state;
-		snprintf(w->evidence, sizeof(w->evidence), "MCS node %u of cpu %d is #%zu in the queue",
-			 q[i]->idx, cpu, i + 1);
+		snprintf(w->evidence, sizeof(w->evidence),
+			 "MCS node %u of cpu %d is #%zu in the queue", q[i]->idx, cpu, i + 1);
 		c->spins_on[cpu] = l->address;
 	}
 	if (s.locked)

@@ -19,7 +19,12 @@
 
 struct lc_program;
 
-enum lc_confidence { LC_CONFIDENCE_NONE, LC_CONFIDENCE_LOW, LC_CONFIDENCE_MEDIUM, LC_CONFIDENCE_HIGH };
+enum lc_confidence {
+	LC_CONFIDENCE_NONE,
+	LC_CONFIDENCE_LOW,
+	LC_CONFIDENCE_MEDIUM,
+	LC_CONFIDENCE_HIGH
+};
 const char *lc_confidence_name(enum lc_confidence c);
 
 struct lc_lock_waiter {
@@ -27,17 +32,17 @@ struct lc_lock_waiter {
 	int32_t pid;
 	uint64_t task;
 	char comm[17];
-	bool spinning;           /* burning a CPU (spinning locks, optimistic spinners) */
-	enum lc_irq_state irqs;  /* of the spinning context; sleepers have IRQs on */
-	char mode;               /* 'r' or 'w' for rwlocks and rwsems, else 0 */
+	bool spinning;		/* burning a CPU (spinning locks, optimistic spinners) */
+	enum lc_irq_state irqs; /* of the spinning context; sleepers have IRQs on */
+	char mode;		/* 'r' or 'w' for rwlocks and rwsems, else 0 */
 	char evidence[200];
 };
 
 struct lc_lock_owner {
 	enum lc_confidence confidence; /* NONE: not known */
-	int cpu;                       /* -1 if unknown or not on a CPU */
-	bool on_cpu;                   /* running now (cpu is where), else cpu is its last CPU */
-	int32_t pid;                   /* -1 if unknown */
+	int cpu;		       /* -1 if unknown or not on a CPU */
+	bool on_cpu;		       /* running now (cpu is where), else cpu is its last CPU */
+	int32_t pid;		       /* -1 if unknown */
 	uint64_t task;
 	char comm[17];
 	char mode; /* 'r' (reader-owned: owner is the last reader) or 'w', else 0 */
@@ -46,12 +51,12 @@ struct lc_lock_owner {
 
 struct lc_lock {
 	uint64_t address;
-	char symbol[96]; /* "lcscen_spin_a", "runqueues+0x40 (cpu 2 rq->__lock)", or "" */
+	char symbol[96];    /* "lcscen_spin_a", "runqueues+0x40 (cpu 2 rq->__lock)", or "" */
 	const char *module; /* module defining the symbol, NULL for vmlinux */
 	enum lc_lock_kind kind;
-	uint64_t word;       /* qspinlock val / qrwlock cnts / mutex owner / rwsem count */
-	uint64_t word2;      /* rwsem owner word */
-	char state[128];     /* the decoded word */
+	uint64_t word;	 /* qspinlock val / qrwlock cnts / mutex owner / rwsem count */
+	uint64_t word2;	 /* rwsem owner word */
+	char state[128]; /* the decoded word */
 	bool held;
 	struct lc_lock_owner owner;
 	struct lc_lock_waiter *waiters;

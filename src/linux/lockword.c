@@ -141,8 +141,8 @@ void lc_rwsem_decode(uint64_t count, uint64_t owner_word, unsigned ptr_size,
 	ret->locked = ret->writer_locked || ret->readers > 0;
 }
 
-void lc_debug_spinlock_decode(uint32_t magic, uint32_t owner_cpu, uint64_t owner,
-			      unsigned ptr_size, struct lc_debug_spinlock_state *ret)
+void lc_debug_spinlock_decode(uint32_t magic, uint32_t owner_cpu, uint64_t owner, unsigned ptr_size,
+			      struct lc_debug_spinlock_state *ret)
 {
 	uint64_t init = ptr_size == 4 ? 0xffffffffull : ~0ull;
 	*ret = (struct lc_debug_spinlock_state){.magic_ok = magic == SPINLOCK_MAGIC};
@@ -181,7 +181,7 @@ size_t lc_qspinlock_describe(const struct lc_qspinlock_state *s, char *buf, size
 		len = append(buf, size, len, "not a qspinlock value");
 	len = append(buf, size, len,
 		     s->locked_byte == Q_SLOW_VAL ? "locked (paravirt slow)"
-		     : s->locked                  ? "locked"
+		     : s->locked		  ? "locked"
 						  : "unlocked");
 	if (s->pending)
 		len = append(buf, size, len, "pending");

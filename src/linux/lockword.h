@@ -13,7 +13,7 @@
 
 enum lc_lock_kind {
 	LC_LOCK_UNKNOWN,
-	LC_LOCK_SPINLOCK,     /* spinlock_t or raw_spinlock_t: identical in memory unless PREEMPT_RT */
+	LC_LOCK_SPINLOCK, /* spinlock_t or raw_spinlock_t: identical in memory unless PREEMPT_RT */
 	LC_LOCK_RAW_SPINLOCK, /* known to be raw (rq->__lock, rcu_node->lock) */
 	LC_LOCK_RWLOCK,
 	LC_LOCK_MUTEX,
@@ -41,10 +41,10 @@ struct lc_qspinlock_state {
 	uint8_t locked_byte; /* 1 = locked; x86 paravirt also uses 3 (_Q_SLOW_VAL) */
 	bool locked;
 	bool pending;
-	bool queued;     /* the tail names a waiter */
-	int tail_cpu;    /* -1 when not queued */
+	bool queued;  /* the tail names a waiter */
+	int tail_cpu; /* -1 when not queued */
 	unsigned tail_idx;
-	bool bad;        /* bits that no kernel sets: not a qspinlock word */
+	bool bad; /* bits that no kernel sets: not a qspinlock word */
 };
 void lc_qspinlock_decode(const struct lc_qspinlock_layout *l, uint32_t word,
 			 struct lc_qspinlock_state *ret);
@@ -61,7 +61,8 @@ struct lc_qrwlock_state {
 };
 void lc_qrwlock_decode(uint32_t cnts, struct lc_qrwlock_state *ret);
 
-/* struct mutex owner (kernel/locking/mutex.c since 4.10): task | WAITERS 1 | HANDOFF 2 | PICKUP 4. */
+/* struct mutex owner (kernel/locking/mutex.c since 4.10): task | WAITERS 1 | HANDOFF 2 | PICKUP 4.
+ */
 struct lc_mutex_state {
 	uint64_t owner; /* task_struct address, 0 when unlocked */
 	bool waiters, handoff, pickup;
@@ -77,9 +78,9 @@ struct lc_rwsem_state {
 	uint64_t count, owner_word;
 	bool writer_locked, waiters, handoff, read_fail;
 	uint64_t readers;
-	uint64_t owner;     /* task named by owner (for readers: the last one, maybe gone) */
+	uint64_t owner; /* task named by owner (for readers: the last one, maybe gone) */
 	bool reader_owned, nonspinnable;
-	bool locked;        /* writer_locked or readers > 0 */
+	bool locked; /* writer_locked or readers > 0 */
 };
 /* ptr_size 4 or 8 places the READFAIL bit. */
 void lc_rwsem_decode(uint64_t count, uint64_t owner_word, unsigned ptr_size,
@@ -87,12 +88,12 @@ void lc_rwsem_decode(uint64_t count, uint64_t owner_word, unsigned ptr_size,
 
 /* CONFIG_DEBUG_SPINLOCK's magic/owner_cpu/owner (kernel/locking/spinlock_debug.c). */
 struct lc_debug_spinlock_state {
-	bool magic_ok;   /* SPINLOCK_MAGIC 0xdead4ead */
-	int owner_cpu;   /* -1 when none */
-	uint64_t owner;  /* task, 0 when SPINLOCK_OWNER_INIT (-1) */
+	bool magic_ok;	/* SPINLOCK_MAGIC 0xdead4ead */
+	int owner_cpu;	/* -1 when none */
+	uint64_t owner; /* task, 0 when SPINLOCK_OWNER_INIT (-1) */
 };
-void lc_debug_spinlock_decode(uint32_t magic, uint32_t owner_cpu, uint64_t owner,
-			      unsigned ptr_size, struct lc_debug_spinlock_state *ret);
+void lc_debug_spinlock_decode(uint32_t magic, uint32_t owner_cpu, uint64_t owner, unsigned ptr_size,
+			      struct lc_debug_spinlock_state *ret);
 
 /*
  * ppc64 simple spinlock (arch/powerpc/include/asm/simple_spinlock.h, before

@@ -18,7 +18,7 @@ static uint64_t take(const uint8_t **p, size_t *left, size_t n)
 {
 	uint64_t v = 0;
 	for (size_t i = 0; i < n && *left; i++, (*left)--)
-		v |= (uint64_t)*(*p)++ << (8 * i);
+		v |= (uint64_t) * (*p)++ << (8 * i);
 	return v;
 }
 
