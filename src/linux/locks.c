@@ -105,7 +105,9 @@ static void modsyms_read_one(struct lc_program *prog, struct lc_modsyms *ms,
 		unsigned type = s[4] & 0xf;
 		uint64_t value = lc_decode_uint(prog, s + 8, 8);
 		uint64_t size = lc_decode_uint(prog, s + 16, 8);
-		if ((type != STT_OBJECT && type != STT_FUNC) || !value || !size)
+		uint16_t shndx = (uint16_t)lc_decode_uint(prog, s + 6, 2);
+		/* undefined symbols carry the resolved kernel address after loading */
+		if ((type != STT_OBJECT && type != STT_FUNC) || !value || !size || !shndx)
 			continue;
 		char name[128];
 		struct lc_error *e = lc_read_cstr(prog, strtab + st_name, name, sizeof(name));
@@ -213,12 +215,10 @@ const struct lc_symbol *lc_modsyms_lookup(struct lc_program *prog, uint64_t addr
 const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf, size_t size,
 			       const char **module)
 {
-	const struct lc_symbol *s = lc_symbols_lookup(&prog->symbols, addr);
-	/* vmlinux symbol sizes run to the next symbol: past the data sections is not a name */
-	if (s && s->module == NULL && (s->type == 'T' || s->type == 't') && addr != s->address)
-		s = NULL;
+	/* Modules first: their symtab knows the module, and symbol sizes are exact. */
+	const struct lc_symbol *s = lc_modsyms_lookup(prog, addr);
 	if (!s)
-		s = lc_modsyms_lookup(prog, addr);
+		s = lc_symbols_lookup(&prog->symbols, addr);
 	if (module)
 		*module = s ? s->module : NULL;
 	if (!s) {
@@ -1202,6 +1202,9 @@ static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
 		bool mod = l->module && runs_module(st, l->module);
 		bool pknown;
 		unsigned depth = preempt_depth(c, cpu, st->task, &pknown);
+		/* a spinner disabled preemption for the lock it is still trying to take */
+		if (depth && c->spins_on[cpu])
+			depth--;
 		bool preempt = pknown && depth > 0;
 		int tier = addr && preempt    ? 0
 			   : addr	      ? 1
@@ -1213,9 +1216,11 @@ static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
 			continue;
 		if (!count[tier]++) {
 			first[tier] = (int)cpu;
-			char p[48] = "";
+			char p[96] = "";
 			if (pknown)
-				snprintf(p, sizeof(p), "preempt_count depth %u", depth);
+				snprintf(p, sizeof(p),
+					 "%u preempt-disable level(s) beyond any lock it waits for",
+					 depth);
 			snprintf(why[tier], sizeof(why[tier]), "cpu %u: %s%s%s%s%s%s%s", cpu,
 				 addr ? "lock address in " : "", addr ? where : "",
 				 addr && (mod || pknown) ? "; " : "",
