@@ -199,6 +199,81 @@ def check_bt(lockcore, dump, truth, fixture):
             fail("bt of pid %d (%s): lockcore %r, drgn %r" % (pid, comm, got.get(pid), seq))
 
 
+# spinlock_t and raw_spinlock_t are the same bytes unless PREEMPT_RT: one family.
+LOCK_FAMILY = {"raw_spinlock": "spinlock"}
+
+
+def check_locks(lockcore, dump, truth):
+    """Every truth lock with its holder and waiters, and no other lock."""
+    if "locks" not in truth:
+        return
+    out = run_json(lockcore, "locks", dump)
+    if out is None:
+        return
+    ours = {int(l["address"], 16): l for l in out.get("locks", [])}
+    want = {int(l["address"], 16): l for l in truth["locks"]}
+    for addr in sorted(set(ours) - set(want)):
+        l = ours[addr]
+        fail("locks: lockcore reports %s %s at %#x that truth does not name (waiters %r)"
+             % (l["kind"], l["symbol"], addr, [w["pid"] for w in l["waiters"]]))
+    for addr, t in sorted(want.items()):
+        name = t["symbol"]
+        l = ours.get(addr)
+        if l is None:
+            fail("locks: %s at %#x (%s) not found" % (name, addr, t["kind"]))
+            continue
+        expect("locks %s symbol" % name, l["symbol"], name)
+        expect("locks %s kind" % name, LOCK_FAMILY.get(l["kind"], l["kind"]),
+               LOCK_FAMILY.get(t["kind"], t["kind"]))
+        o = l["owner"]
+        if t.get("owner_pid") is not None:
+            expect("locks %s owner pid" % name, o.get("pid"), t["owner_pid"])
+            expect("locks %s owner cpu" % name, o.get("cpu"), t["owner_cpu"])
+            if o.get("confidence") not in ("high", "medium", "low"):
+                fail("locks %s: owner confidence %r" % (name, o.get("confidence")))
+            if t.get("owner_mode"):
+                expect("locks %s owner mode" % name, o.get("mode"), t["owner_mode"])
+        got_w = {w["pid"]: w for w in l["waiters"]}
+        want_w = {w["pid"]: w for w in t.get("waiters", [])}
+        expect("locks %s waiter pids" % name, sorted(got_w), sorted(want_w))
+        for pid, tw in sorted(want_w.items()):
+            w = got_w.get(pid)
+            if w is None:
+                continue
+            for key in ("cpu", "spinning", "irqs_disabled", "mode"):
+                if key in tw:
+                    expect("locks %s waiter %d %s" % (name, pid, key), w.get(key), tw[key])
+
+
+def expected_ipi_waits(truth):
+    """Structured truth, or the ipi-spinner design: the holder of the lock waits
+    for the CPU spinning on it with IRQs off."""
+    t = truth.get("ipi_waits")
+    if t is None:
+        return []
+    if isinstance(t, list):
+        return t
+    waits = []
+    for l in truth.get("locks", []):
+        spinners = [w["cpu"] for w in l.get("waiters", []) if w.get("spinning")]
+        off = [w["cpu"] for w in l.get("waiters", []) if w.get("irqs_disabled")]
+        if l.get("owner_cpu") is not None and spinners:
+            waits.append({"waiter_cpu": l["owner_cpu"], "targets": sorted(spinners),
+                          "targets_irqs_disabled": sorted(off)})
+    return waits
+
+
+def check_ipi(lockcore, dump, truth):
+    out = run_json(lockcore, "ipi", dump)
+    if out is None:
+        return
+    got = sorted((w["waiter_cpu"], sorted(w["targets"]), sorted(w["targets_irqs_disabled"]))
+                 for w in out.get("ipi_waits", []))
+    want = sorted((w["waiter_cpu"], sorted(w["targets"]), sorted(w["targets_irqs_disabled"]))
+                  for w in expected_ipi_waits(truth))
+    expect("ipi waits (waiter cpu, targets, targets with IRQs off)", got, want)
+
+
 def main():
     lockcore, fixture = sys.argv[1], sys.argv[2]
     with open(os.path.join(fixture, "truth.json")) as f:
@@ -213,6 +288,8 @@ def main():
     check_ps(lockcore, dump, truth)
     check_log(lockcore, dump, fixture)
     check_bt(lockcore, dump, truth, fixture)
+    check_locks(lockcore, dump, truth)
+    check_ipi(lockcore, dump, truth)
     print("%s: %s" % (fixture, "ok" if not failures else "%d failure(s)" % len(failures)))
     return 1 if failures else 0
 
