@@ -137,31 +137,17 @@ static struct lc_error *read_names(struct lc_program *prog, uint64_t addr, uint3
 	return NULL;
 }
 
-struct lc_error *lc_kallsyms_load_vmcoreinfo(struct lc_program *prog, struct lc_symbols *syms)
+struct lc_error *lc_kallsyms_load_at(struct lc_program *prog,
+				     const struct lc_kallsyms_location *loc, struct lc_symbols *syms)
 {
-	const struct lc_vmcoreinfo *vi = &prog->vmcoreinfo;
-	uint64_t names, num_syms_addr, token_table, token_index, values, relative_base_addr = 0;
-	if (!prog->has_vmcoreinfo || !lc_vmcoreinfo_symbol(vi, "kallsyms_names", &names) ||
-	    !lc_vmcoreinfo_symbol(vi, "kallsyms_num_syms", &num_syms_addr) ||
-	    !lc_vmcoreinfo_symbol(vi, "kallsyms_token_table", &token_table) ||
-	    !lc_vmcoreinfo_symbol(vi, "kallsyms_token_index", &token_index))
-		return lc_error_create(LC_ERR_LOOKUP,
-				       "VMCOREINFO does not locate kallsyms (kernel older than 6.0?)");
 	struct lc_kallsyms_tables t = {
 		.big_endian = prog->big_endian,
 		.ptr_size = prog->ptr_size,
 		.absolute_percpu = prog->arch->kallsyms_absolute_percpu,
+		.relative = loc->relative,
 	};
-	if (lc_vmcoreinfo_symbol(vi, "kallsyms_offsets", &values) &&
-	    lc_vmcoreinfo_symbol(vi, "kallsyms_relative_base", &relative_base_addr)) {
-		t.relative = true;
-	} else if (!lc_vmcoreinfo_symbol(vi, "kallsyms_addresses", &values)) {
-		return lc_error_create(LC_ERR_LOOKUP,
-				       "VMCOREINFO has neither kallsyms_offsets nor kallsyms_addresses");
-	}
-
 	uint32_t num_syms;
-	struct lc_error *err = lc_read_u32(prog, num_syms_addr, &num_syms);
+	struct lc_error *err = lc_read_u32(prog, loc->num_syms, &num_syms);
 	if (err)
 		return lc_error_prefix(err, "reading kallsyms_num_syms");
 	if (num_syms == 0 || num_syms > MAX_SYMS)
@@ -169,13 +155,13 @@ struct lc_error *lc_kallsyms_load_vmcoreinfo(struct lc_program *prog, struct lc_
 				       num_syms);
 	t.num_syms = num_syms;
 	if (t.relative) {
-		err = lc_read_ulong(prog, relative_base_addr, &t.relative_base);
+		err = lc_read_ulong(prog, loc->relative_base, &t.relative_base);
 		if (err)
 			return lc_error_prefix(err, "reading kallsyms_relative_base");
 	}
 
 	uint8_t index[512];
-	err = lc_read(prog, token_index, index, sizeof(index));
+	err = lc_read(prog, loc->token_index, index, sizeof(index));
 	if (err)
 		return lc_error_prefix(err, "reading kallsyms_token_index");
 	t.token_index = index;
@@ -190,7 +176,7 @@ struct lc_error *lc_kallsyms_load_vmcoreinfo(struct lc_program *prog, struct lc_
 	lc_autofree uint8_t *tokens = malloc(token_size);
 	if (!tokens)
 		return lc_error_nomem;
-	err = lc_read(prog, token_table, tokens, token_size);
+	err = lc_read(prog, loc->token_table, tokens, token_size);
 	if (err)
 		return lc_error_prefix(err, "reading kallsyms_token_table");
 	t.token_table = tokens;
@@ -200,15 +186,35 @@ struct lc_error *lc_kallsyms_load_vmcoreinfo(struct lc_program *prog, struct lc_
 	lc_autofree uint8_t *vals = malloc(value_size);
 	if (!vals)
 		return lc_error_nomem;
-	err = lc_read(prog, values, vals, value_size);
+	err = lc_read(prog, loc->values, vals, value_size);
 	if (err)
 		return lc_error_prefix(err, "reading kallsyms values");
 	t.values = vals;
 
 	lc_autofree uint8_t *name_buf = NULL;
-	err = read_names(prog, names, num_syms, &name_buf, &t.names_size);
+	err = read_names(prog, loc->names, num_syms, &name_buf, &t.names_size);
 	if (err)
 		return err;
 	t.names = name_buf;
 	return lc_kallsyms_decode(&t, syms);
+}
+
+struct lc_error *lc_kallsyms_load_vmcoreinfo(struct lc_program *prog, struct lc_symbols *syms)
+{
+	const struct lc_vmcoreinfo *vi = &prog->vmcoreinfo;
+	struct lc_kallsyms_location loc = {0};
+	if (!prog->has_vmcoreinfo || !lc_vmcoreinfo_symbol(vi, "kallsyms_names", &loc.names) ||
+	    !lc_vmcoreinfo_symbol(vi, "kallsyms_num_syms", &loc.num_syms) ||
+	    !lc_vmcoreinfo_symbol(vi, "kallsyms_token_table", &loc.token_table) ||
+	    !lc_vmcoreinfo_symbol(vi, "kallsyms_token_index", &loc.token_index))
+		return lc_error_create(LC_ERR_LOOKUP,
+				       "VMCOREINFO does not locate kallsyms (kernel older than 6.0?)");
+	if (lc_vmcoreinfo_symbol(vi, "kallsyms_offsets", &loc.values) &&
+	    lc_vmcoreinfo_symbol(vi, "kallsyms_relative_base", &loc.relative_base)) {
+		loc.relative = true;
+	} else if (!lc_vmcoreinfo_symbol(vi, "kallsyms_addresses", &loc.values)) {
+		return lc_error_create(LC_ERR_LOOKUP,
+				       "VMCOREINFO has neither kallsyms_offsets nor kallsyms_addresses");
+	}
+	return lc_kallsyms_load_at(prog, &loc, syms);
 }

@@ -30,6 +30,23 @@ struct lc_kallsyms_tables {
 struct lc_error *lc_kallsyms_decode(const struct lc_kallsyms_tables *tables,
 				    struct lc_symbols *syms);
 
+/* Where the tables are in the kernel's memory. */
+struct lc_kallsyms_location {
+	uint64_t names, num_syms, token_table, token_index;
+	uint64_t values;        /* kallsyms_offsets or kallsyms_addresses */
+	uint64_t relative_base; /* when relative */
+	bool relative;
+};
+
+struct lc_error *lc_kallsyms_load_at(struct lc_program *prog,
+				     const struct lc_kallsyms_location *loc, struct lc_symbols *syms);
+
+/* Search kernel read-only data for the tables (before 6.0) and decode; checked
+ * against VMCOREINFO's _stext and init_uts_ns. */
+struct lc_error *lc_kallsyms_load_search(struct lc_program *prog, struct lc_symbols *syms);
+/* True if 512 bytes at p have the shape of kallsyms_token_index. */
+bool lc_kallsyms_is_token_index(const uint8_t *p, bool big_endian);
+
 /* Find the tables through VMCOREINFO (Linux 6.0+ publishes them) and decode. */
 struct lc_error *lc_kallsyms_load_vmcoreinfo(struct lc_program *prog, struct lc_symbols *syms);
 
