@@ -38,9 +38,21 @@ static struct lc_error *load_symbols(struct lc_program *prog, const struct lc_pr
 		prog->symbols_source = "System.map";
 	} else {
 		err = lc_kallsyms_load_vmcoreinfo(prog, &prog->symbols);
+		prog->symbols_source = "kallsyms (located by VMCOREINFO)";
+		if (err && lc_error_code(err) == LC_ERR_LOOKUP) {
+			/* Before 6.0 VMCOREINFO does not say where kallsyms is: search. */
+			struct lc_error *search = lc_kallsyms_load_search(prog, &prog->symbols);
+			if (!search) {
+				lc_error_destroy(err);
+				err = NULL;
+				prog->symbols_source = "kallsyms (found in memory)";
+			} else {
+				lc_error_destroy(err);
+				err = search;
+			}
+		}
 		if (err)
 			return lc_error_prefix(err, "no symbols: give a System.map or vmlinux");
-		prog->symbols_source = "kallsyms (located by VMCOREINFO)";
 	}
 	return lc_symbols_finalize(&prog->symbols);
 }
