@@ -8,6 +8,7 @@
 #ifndef LC_DUMP_FILE_H
 #define LC_DUMP_FILE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lockcore/error.h"
@@ -30,5 +31,20 @@ struct lc_error *lc_flattened_reassemble(int in_fd, int out_fd, lc_progress_fn *
 					 void *progress_arg);
 /* True if the first bytes are the flattened-format signature. */
 int lc_flattened_probe(const void *head, size_t size);
+
+/*
+ * Incremental reassembly for a flattened stream that arrives in pieces, such
+ * as the output of a zstd decompressor, so it never has to be stored twice.
+ * Feed every byte in order, then finish to check the end marker was seen.
+ * total (0 if unknown) is only passed through to progress.
+ */
+struct lc_flattened;
+struct lc_error *lc_flattened_create(int out_fd, lc_progress_fn *progress, void *progress_arg,
+				     uint64_t total, struct lc_flattened **ret);
+struct lc_error *lc_flattened_feed(struct lc_flattened *flat, const void *data, size_t size);
+struct lc_error *lc_flattened_finish(struct lc_flattened *flat);
+/* True once the end marker was fed: what follows it (a raw disk's old data) is not the dump. */
+bool lc_flattened_ended(const struct lc_flattened *flat);
+void lc_flattened_destroy(struct lc_flattened *flat);
 
 #endif
