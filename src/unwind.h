@@ -95,6 +95,8 @@ struct lc_frame {
 	enum lc_stack_kind stack;
 	/* pc was interrupted here (frame 0, or resumed from an exception frame): not a call. */
 	bool interrupted;
+	/* Found by a heuristic (stack scan, frame-pointer guess): less certain. */
+	bool guessed;
 	/* This frame was resumed from pt_regs saved at regs_address; *regs holds them. */
 	bool exception;
 	uint64_t regs_address;

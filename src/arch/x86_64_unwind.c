@@ -73,6 +73,44 @@ static bool state_reg(const struct x86_state *s, unsigned idx, uint64_t *ret)
 	return lc_regset_get(&s->regs, idx, ret);
 }
 
+/*
+ * Without unwind data for the first frame, find its caller the way a reader
+ * of a raw stack would: the nearest slot above sp holding a return address
+ * whose call instruction (e8 rel32) targets the current function.
+ */
+static bool scan_for_caller(struct lc_unwinder *uw, const struct lc_frame *cur, uint64_t sp,
+			    uint64_t *slot_ret, uint64_t *ip_ret)
+{
+	if (!cur->function)
+		return false;
+	uint64_t func = cur->pc - cur->offset;
+	const struct lc_stack_range *r = lc_stack_ranges_find(&uw->ranges, sp);
+	uint64_t end = r ? r->end : sp + 4096;
+	for (uint64_t slot = sp; slot + 8 <= end && slot < sp + 4096; slot += 8) {
+		uint64_t w;
+		uint8_t call[5];
+		struct lc_error *err = lc_unwind_read_u64(uw, slot, &w);
+		if (err) {
+			lc_error_destroy(err);
+			return false;
+		}
+		if (w < 5 || !uw->symbols || !lc_symbols_lookup(uw->symbols, w - 1))
+			continue;
+		err = uw->read(uw->read_arg, w - 5, call, sizeof(call));
+		if (err) {
+			lc_error_destroy(err);
+			continue;
+		}
+		int32_t rel = (int32_t)(uint32_t)lc_load_uint(call + 1, 4, false);
+		if (call[0] == 0xe8 && w + (uint64_t)(int64_t)rel == func) {
+			*slot_ret = slot;
+			*ip_ret = w;
+			return true;
+		}
+	}
+	return false;
+}
+
 static const char *fname(const struct lc_frame *f)
 {
 	return f->function ? f->function : "?";
@@ -150,7 +188,39 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 			lc_stack_stop(st, true, "end of the stack (ORC end marker in %s)", fname(cur));
 			return;
 		}
+		if ((e.sp_reg == LC_ORC_REG_UNDEFINED || e.type == LC_ORC_TYPE_UNDEFINED) &&
+		    st->count == 1 && s.signal && orc) {
+			/*
+			 * crash_setup_regs() records _THIS_IP_, a label objtool sees as
+			 * unreachable (no ORC); the instruction before it has the same
+			 * stack layout.
+			 */
+			struct lc_orc_entry prev;
+			bool pfound = false;
+			err = lc_orc_find(orc, s.ip - 1, &pfound, &prev);
+			if (err) {
+				lc_stack_stop_error(st, err, "reading ORC data");
+				return;
+			}
+			if (pfound && prev.sp_reg != LC_ORC_REG_UNDEFINED &&
+			    prev.type != LC_ORC_TYPE_UNDEFINED && prev.type != LC_ORC_TYPE_END_OF_STACK)
+				e = prev;
+		}
 		if (e.sp_reg == LC_ORC_REG_UNDEFINED || e.type == LC_ORC_TYPE_UNDEFINED) {
+			uint64_t slot, ret;
+			if (st->count == 1 && scan_for_caller(uw, cur, s.sp, &slot, &ret)) {
+				struct lc_frame *f;
+				err = lc_stack_push(uw, st, ret, slot + 8, 0, false, &f);
+				if (err) {
+					lc_stack_stop_error(st, err, "recording a frame");
+					return;
+				}
+				f->guessed = true;
+				s.ip = ret;
+				s.sp = slot + 8;
+				s.full_regs = s.partial_regs = s.signal = false;
+				continue;
+			}
 			lc_stack_stop(st, false, "no ORC unwind information at %s+0x%" PRIx64,
 				      fname(cur), cur->offset);
 			return;

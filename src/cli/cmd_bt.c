@@ -82,7 +82,8 @@ static void render_text(struct lc_program *prog, const struct bt_report *r)
 				printf("?");
 			if (fr->module)
 				printf(" [%s]", fr->module);
-			printf(" at %016" PRIx64 "\n", fr->pc);
+			printf(" at %016" PRIx64 "%s\n", fr->pc,
+			       fr->guessed ? " (found by scanning the stack)" : "");
 		}
 		printf(" %s: %s\n", st->complete ? "end" : "unwind stopped",
 		       st->stopped ? st->stopped : "?");
@@ -159,6 +160,8 @@ static void render_json(struct lc_program *prog, const struct bt_report *r)
 			lc_json_address(&j, fr->sp);
 			lc_json_key(&j, "exception");
 			lc_json_bool(&j, fr->exception);
+			lc_json_key(&j, "guessed");
+			lc_json_bool(&j, fr->guessed);
 			if (fr->exception) {
 				lc_json_key(&j, "regs_address");
 				lc_json_address(&j, fr->regs_address);
