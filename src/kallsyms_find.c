@@ -248,7 +248,7 @@ struct lc_error *lc_kallsyms_load_search(struct lc_program *prog, struct lc_symb
 				       start, end);
 	uint64_t from = start;
 	for (int attempt = 0; attempt < 4; attempt++) {
-		uint64_t ti;
+		uint64_t ti = 0;
 		struct lc_error *err = find_token_index(prog, from, end, &ti);
 		if (err)
 			return lc_error_prefix(err, "searching memory for kallsyms");
