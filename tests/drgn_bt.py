@@ -105,7 +105,7 @@ def main():
     except Exception:
         cpus = list(for_each_online_cpu(prog))
     on_cpu = {}
-    notes, e = prstatus_regs(sys.argv[2]) if len(sys.argv) > 2 else ([], "<")
+    notes, endian = prstatus_regs(sys.argv[2]) if len(sys.argv) > 2 else ([], "<")
     by_order = len(notes) == len(cpus) and "--qemu" in sys.argv
     if by_order:
         out["cpu_registers"] = "PRSTATUS notes in vCPU order (QEMU dump)"
@@ -113,7 +113,7 @@ def main():
         try:
             task = cpu_curr(prog, cpu)
             on_cpu[task.value_()] = cpu
-            trace = prog.stack_trace(regs_object(notes[i], e) if by_order else task)
+            trace = prog.stack_trace(regs_object(notes[i], endian) if by_order else task)
             out["cpus"][str(cpu)] = {
                 "pid": task.pid.value_(),
                 "comm": task.comm.string_().decode(),
@@ -121,10 +121,20 @@ def main():
             }
         except (FaultError, ValueError, LookupError) as e:
             out["cpus"][str(cpu)] = {"error": str(e)}
+    # QEMU numbers its notes' pr_pid 1..N: drgn would take those notes for
+    # the tasks with these pids, so their traces say nothing.
+    note_pids = set()
+    if by_order:
+        for desc in notes:
+            note_pids.add(struct.unpack_from(endian + "i", desc, 32)[0])
     for task in for_each_task(prog):
         if task.value_() in on_cpu:
             continue
         pid = task.pid.value_()
+        if pid in note_pids:
+            out["tasks"][str(pid)] = {"comm": task.comm.string_().decode(),
+                                      "error": "drgn would use the QEMU note with this pr_pid"}
+            continue
         try:
             out["tasks"][str(pid)] = {
                 "comm": task.comm.string_().decode(),
