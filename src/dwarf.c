@@ -1123,9 +1123,14 @@ struct lc_error *lc_dwarf_for_each(struct lc_type_source *src, const struct lc_d
 	if (err)
 		return err;
 	uint64_t nskipped = 0;
-	for (size_t i = 0; i < d->names_cap; i++) {
-		const struct name_entry *e = &d->names[i];
-		if (!e->name)
+	/*
+	 * Types before variables: a static variable's type may be a namesake of
+	 * an indexed type, and visitors that number types in order (the BTF
+	 * writer) should meet the indexed one first.
+	 */
+	for (size_t k = 0; k < 2 * d->names_cap; k++) {
+		const struct name_entry *e = &d->names[k % d->names_cap];
+		if (!e->name || (e->cls == CLS_VAR) != (k >= d->names_cap))
 			continue;
 		const struct lc_type *type;
 		err = e->cls == CLS_VAR ? var_type(d, e->off, &type) : convert_off(d, e->off, &type);
