@@ -289,10 +289,11 @@ static struct lc_error *input_read(struct input *in, void *buf, size_t size, siz
 	return NULL;
 }
 
+/* The last report says 100%, also when a stream ended before the end of its file. */
 static void input_done(struct input *in)
 {
 	if (in->progress)
-		in->progress(in->progress_arg, in->what, in->pos, in->total ? in->total : in->pos);
+		in->progress(in->progress_arg, in->what, in->pos, in->pos);
 }
 
 /* Read until size bytes or the end: a pipe may return less than asked. */
@@ -402,7 +403,7 @@ static struct lc_error *unwrap_zstd(struct input *in, struct sink *sink, const u
 		if (sink->len == SINK_SIZE) {
 			err = sink_flush(sink);
 			if (err)
-				goto out;
+				goto sink_failed;
 		}
 	}
 	input_done(in);
@@ -414,6 +415,9 @@ static struct lc_error *unwrap_zstd(struct input *in, struct sink *sink, const u
 		goto out;
 	}
 	err = sink_finish(sink);
+sink_failed:
+	if (err && sink->mode == SINK_FLATTENED)
+		err = lc_error_prefix(err, "reading '%s' after zstd decompression", in->path);
 out:
 	ZSTD_freeDStream(zds);
 	free(inbuf);
@@ -496,12 +500,8 @@ struct lc_error *lc_dump_file_open(const char *path, lc_progress_fn *progress, v
 		err = sink_init(&sink, out_fd, SINK_UNDECIDED);
 		if (!err)
 			err = unwrap_zstd(&in, &sink, head, head_len);
-		if (err) {
-			if (sink.mode == SINK_FLATTENED)
-				err = lc_error_prefix(err, "reading '%s' after zstd decompression",
-						      path);
+		if (err)
 			goto fail;
-		}
 		if (sink.mode == SINK_FLATTENED) {
 			wrapper = "zstd+flattened";
 			break;

@@ -653,6 +653,14 @@ static void test_zstd_flattened(void)
 	CHECK_STR(file.wrapper, "zstd+flattened");
 	CHECK(fd_equals(file.fd, f.expect.data, f.expect_len, "zstd+flattened"));
 	lc_dump_file_close(&file);
+
+	/* A cut zstd file is blamed on zstd, not on the flattened stream inside. */
+	path = write_file("cut.flat.zst", z, zsize - 10);
+	struct lc_error *cut = lc_dump_file_open(path, NULL, NULL, &file);
+	CHECK(cut && lc_error_code(cut) == LC_ERR_FORMAT &&
+	      strncmp(lc_error_message(cut), "zstd stream in '", 16) == 0 &&
+	      strstr(lc_error_message(cut), "ends early"));
+	lc_error_destroy(cut);
 	free(z);
 
 	/* A complete zstd stream holding a truncated flattened one. */
