@@ -402,7 +402,8 @@ static struct lc_error *emit(struct lc_btf_writer *w, struct words *out, const s
 	case LC_TYPE_INT: {
 		if (t->size == 0 || t->size > 16)
 			return type_error(t, "integer size out of range");
-		bool is_bool = t->name && (strcmp(t->name, "_Bool") == 0 || strcmp(t->name, "bool") == 0);
+		bool is_bool =
+			t->name && (strcmp(t->name, "_Bool") == 0 || strcmp(t->name, "bool") == 0);
 		uint32_t enc = (t->is_signed ? 1u : 0) | (is_bool ? 4u : 0);
 		ok = put(out, name) && put(out, info(K_INT, 0, false)) &&
 		     put(out, (uint32_t)t->size) && put(out, enc << 24 | (uint32_t)t->size * 8);
@@ -418,10 +419,10 @@ static struct lc_error *emit(struct lc_btf_writer *w, struct words *out, const s
 	case LC_TYPE_QUALIFIED:
 	case LC_TYPE_TYPEDEF:
 	case LC_TYPE_FUNCTION: {
-		uint32_t kind = t->kind == LC_TYPE_POINTER     ? K_PTR
-				: t->kind == LC_TYPE_TYPEDEF   ? K_TYPEDEF
+		uint32_t kind = t->kind == LC_TYPE_POINTER    ? K_PTR
+				: t->kind == LC_TYPE_TYPEDEF  ? K_TYPEDEF
 				: t->kind == LC_TYPE_FUNCTION ? K_FUNC_PROTO
-							       : qualifier_kind(t);
+							      : qualifier_kind(t);
 		err = get_id(w, t->target, 0, &target);
 		if (err)
 			return err;
@@ -547,8 +548,8 @@ struct lc_error *lc_btf_writer_finish(struct lc_btf_writer *w, void **data_ret, 
 		size_t n = w->nvars - start < MAX_VLEN ? w->nvars - start : MAX_VLEN;
 		uint32_t sec_name;
 		err = add_string(w, ".data", &sec_name);
-		if (!err && (!put(&out, sec_name) || !put(&out, info(K_DATASEC, (uint32_t)n, false)) ||
-			     !put(&out, 0)))
+		if (!err && (!put(&out, sec_name) ||
+			     !put(&out, info(K_DATASEC, (uint32_t)n, false)) || !put(&out, 0)))
 			err = lc_error_nomem;
 		/* Addresses come from the symbol table; offsets here would only mislead. */
 		for (size_t i = start; !err && i < start + n; i++) {

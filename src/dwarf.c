@@ -88,7 +88,7 @@ struct lc_dwarf {
 	struct {
 		Dwarf_Off off;
 		uint32_t idx;
-	} *enumerator_locs;
+	} * enumerator_locs;
 	size_t nenumerator_locs, enumerator_locs_cap;
 
 	struct off_entry *converted;
@@ -96,7 +96,7 @@ struct lc_dwarf {
 	struct {
 		Dwarf_Off off;
 		struct lc_type *type;
-	} *work;
+	} * work;
 	size_t nwork, work_cap;
 
 	struct lc_type void_type;
@@ -149,8 +149,7 @@ static struct name_entry *name_slot(struct name_entry *table, size_t cap, const 
 	size_t mask = cap - 1;
 	for (size_t s = hash & mask;; s = (s + 1) & mask) {
 		struct name_entry *e = &table[s];
-		if (!e->name ||
-		    (e->hash == hash && e->cls == cls && strcmp(e->name, name) == 0))
+		if (!e->name || (e->hash == hash && e->cls == cls && strcmp(e->name, name) == 0))
 			return e;
 	}
 }
@@ -172,8 +171,8 @@ static bool names_grow(struct lc_dwarf *d)
 	return true;
 }
 
-static struct lc_error *names_add(struct lc_dwarf *d, const char *name, uint8_t cls,
-				  Dwarf_Off off, uint8_t quality)
+static struct lc_error *names_add(struct lc_dwarf *d, const char *name, uint8_t cls, Dwarf_Off off,
+				  uint8_t quality)
 {
 	if ((d->names_count + 1) * 2 > d->names_cap && !names_grow(d))
 		return lc_error_nomem;
@@ -191,8 +190,7 @@ static struct lc_error *names_add(struct lc_dwarf *d, const char *name, uint8_t 
 	return NULL;
 }
 
-static const struct name_entry *names_find(const struct lc_dwarf *d, const char *name,
-					   uint8_t cls)
+static const struct name_entry *names_find(const struct lc_dwarf *d, const char *name, uint8_t cls)
 {
 	if (!d->names_cap)
 		return NULL;
@@ -402,7 +400,8 @@ static void canonical_die(struct lc_dwarf *d, Dwarf_Die *die)
 		return;
 	if (cls != CLS_TYPEDEF && !dwarf_hasattr(die, DW_AT_declaration)) {
 		uint64_t a, b;
-		bool ha = die_udata(die, DW_AT_byte_size, &a), hb = die_udata(&def, DW_AT_byte_size, &b);
+		bool ha = die_udata(die, DW_AT_byte_size, &a),
+		     hb = die_udata(&def, DW_AT_byte_size, &b);
 		/* Two different types that share a name (static to their units) stay apart. */
 		if (ha != hb || (ha && a != b))
 			return;
@@ -489,17 +488,19 @@ static struct lc_error *die_size(struct lc_dwarf *d, Dwarf_Die *in, uint64_t *re
 				int n = 0;
 				do {
 					int t = dwarf_tag(&sub);
-					if (t != DW_TAG_subrange_type && t != DW_TAG_enumeration_type)
+					if (t != DW_TAG_subrange_type &&
+					    t != DW_TAG_enumeration_type)
 						continue;
 					uint64_t len;
 					struct lc_error *err = array_length(&sub, &len);
 					if (err)
 						return err;
 					if (len && mult > UINT64_MAX / len)
-						return lc_error_create(LC_ERR_BAD_DATA,
-								       "DWARF DIE 0x%" PRIx64
-								       ": array size overflows",
-								       (uint64_t)dwarf_dieoffset(in));
+						return lc_error_create(
+							LC_ERR_BAD_DATA,
+							"DWARF DIE 0x%" PRIx64
+							": array size overflows",
+							(uint64_t)dwarf_dieoffset(in));
 					mult *= len;
 				} while (++n < MAX_DIMS && dwarf_siblingof(&sub, &sub) == 0);
 			}
@@ -526,8 +527,7 @@ static struct lc_error *die_size(struct lc_dwarf *d, Dwarf_Die *in, uint64_t *re
 }
 
 /* The converted (or queued) type of die; void when die is NULL. */
-static struct lc_error *dwarf_ref(struct lc_dwarf *d, Dwarf_Die *die_in,
-				  const struct lc_type **ret)
+static struct lc_error *dwarf_ref(struct lc_dwarf *d, Dwarf_Die *die_in, const struct lc_type **ret)
 {
 	if (!die_in) {
 		*ret = &d->void_type;
@@ -1061,8 +1061,8 @@ static struct lc_error *build_enumerator_index(struct lc_dwarf *d)
 						return lc_error_nomem;
 					d->enumerator_locs[d->nenumerator_locs].off = lists[l][i];
 					d->enumerator_locs[d->nenumerator_locs].idx = idx;
-					struct lc_error *err = lc_strmap_set(
-						&d->enumerators, name, ++d->nenumerator_locs);
+					struct lc_error *err = lc_strmap_set(&d->enumerators, name,
+									     ++d->nenumerator_locs);
 					if (err)
 						return err;
 				}
@@ -1133,7 +1133,8 @@ struct lc_error *lc_dwarf_for_each(struct lc_type_source *src, const struct lc_d
 		if (!e->name || (e->cls == CLS_VAR) != (k >= d->names_cap))
 			continue;
 		const struct lc_type *type;
-		err = e->cls == CLS_VAR ? var_type(d, e->off, &type) : convert_off(d, e->off, &type);
+		err = e->cls == CLS_VAR ? var_type(d, e->off, &type)
+					: convert_off(d, e->off, &type);
 		if (err && lc_error_code(err) == LC_ERR_NOMEM)
 			return err;
 		if (err) {
@@ -1141,7 +1142,8 @@ struct lc_error *lc_dwarf_for_each(struct lc_type_source *src, const struct lc_d
 			nskipped++;
 			continue;
 		}
-		err = e->cls == CLS_VAR ? v->var_fn(v->arg, e->name, type) : v->type_fn(v->arg, type);
+		err = e->cls == CLS_VAR ? v->var_fn(v->arg, e->name, type)
+					: v->type_fn(v->arg, type);
 		if (err)
 			return err;
 	}

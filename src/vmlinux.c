@@ -36,7 +36,7 @@ struct lc_vmlinux {
 	bool big_endian;
 	unsigned ptr_size;
 	char build_id[2 * MAX_BUILD_ID + 1]; /* "" when absent */
-	char banner[MAX_BANNER];             /* "" when absent */
+	char banner[MAX_BANNER];	     /* "" when absent */
 	uint64_t banner_address;
 	bool has_debug_info;
 	bool inflate_done;
@@ -157,22 +157,22 @@ struct lc_error *lc_elf_decompress_section(Elf *elf, Elf_Scn *scn, void **owned_
 				       raw->d_size);
 	const uint8_t *p = raw->d_buf;
 	uint32_t ch_type = (uint32_t)lc_load_uint(p, 4, big_endian);
-	uint64_t ch_size = is64 ? lc_load_uint(p + 8, 8, big_endian)
-				: lc_load_uint(p + 4, 4, big_endian);
+	uint64_t ch_size =
+		is64 ? lc_load_uint(p + 8, 8, big_endian) : lc_load_uint(p + 4, 4, big_endian);
 	if (ch_type != ELFCOMPRESS_ZSTD) {
 		/* libelf inflates zlib, and says so for anything it does not know. */
 		if (elf_compress(scn, 0, 0) < 0)
-			return lc_error_create(LC_ERR_UNSUPPORTED,
-					       "cannot decompress section (compression type %" PRIu32
-					       "): %s",
-					       ch_type, elf_errmsg(-1));
+			return lc_error_create(
+				LC_ERR_UNSUPPORTED,
+				"cannot decompress section (compression type %" PRIu32 "): %s",
+				ch_type, elf_errmsg(-1));
 		return NULL;
 	}
 	/* libelf before 0.189 has no zstd: inflate here and make the section look plain. */
 	if (ch_size == 0 || ch_size > MAX_SECTION_SIZE)
-		return lc_error_create(LC_ERR_FORMAT,
-				       "zstd section claims an implausible size of %" PRIu64 " bytes",
-				       ch_size);
+		return lc_error_create(
+			LC_ERR_FORMAT,
+			"zstd section claims an implausible size of %" PRIu64 " bytes", ch_size);
 	void *out = malloc(ch_size);
 	if (!out)
 		return lc_error_nomem;
@@ -457,9 +457,8 @@ static bool read_dump_banner(struct lc_program *prog, uint64_t addr, char *buf, 
 
 struct lc_error *lc_vmlinux_verify(const struct lc_vmlinux *vm, struct lc_program *prog)
 {
-	const char *dump_id = prog->has_vmcoreinfo
-				      ? lc_vmcoreinfo_get(&prog->vmcoreinfo, "BUILD-ID")
-				      : NULL;
+	const char *dump_id =
+		prog->has_vmcoreinfo ? lc_vmcoreinfo_get(&prog->vmcoreinfo, "BUILD-ID") : NULL;
 	if (dump_id && *dump_id && vm->build_id[0]) {
 		/* VMCOREINFO may carry a longer or shorter hex string than the note. */
 		size_t a = strlen(dump_id), b = strlen(vm->build_id);
@@ -476,19 +475,21 @@ struct lc_error *lc_vmlinux_verify(const struct lc_vmlinux *vm, struct lc_progra
 	if (vm->banner[0] &&
 	    read_dump_banner(prog, vm->banner_address + prog->kaslr_offset, buf, sizeof(buf))) {
 		if (strcmp(buf, vm->banner) != 0)
-			return lc_error_create(LC_ERR_MISMATCH,
-					       "'%s' does not match the dump: its banner is '%s', the "
-					       "dump has '%.200s' at linux_banner",
-					       vm->path, vm->banner, buf);
+			return lc_error_create(
+				LC_ERR_MISMATCH,
+				"'%s' does not match the dump: its banner is '%s', the "
+				"dump has '%.200s' at linux_banner",
+				vm->path, vm->banner, buf);
 		return NULL;
 	}
 	const char *osrelease =
 		prog->has_vmcoreinfo ? lc_vmcoreinfo_get(&prog->vmcoreinfo, "OSRELEASE") : NULL;
 	const char *vrel = vm->banner[0] ? release_of_banner(vm->banner, rel, sizeof(rel)) : NULL;
 	if (osrelease && vrel && strcmp(osrelease, vrel) != 0)
-		return lc_error_create(LC_ERR_MISMATCH,
-				       "'%s' does not match the dump: it is Linux %s, the dump is %s",
-				       vm->path, vrel, osrelease);
+		return lc_error_create(
+			LC_ERR_MISMATCH,
+			"'%s' does not match the dump: it is Linux %s, the dump is %s", vm->path,
+			vrel, osrelease);
 	return NULL;
 }
 
@@ -513,16 +514,18 @@ struct lc_error *lc_system_map_verify(struct lc_program *prog, const char *path)
 		return NULL;
 	const char *release = release_of_banner(buf, rel, sizeof(rel));
 	if (!release)
-		return lc_error_create(LC_ERR_MISMATCH,
-				       "'%s' does not match the dump: no banner at its linux_banner "
-				       "(0x%" PRIx64 ")",
-				       path, banner->address);
+		return lc_error_create(
+			LC_ERR_MISMATCH,
+			"'%s' does not match the dump: no banner at its linux_banner "
+			"(0x%" PRIx64 ")",
+			path, banner->address);
 	const char *osrelease =
 		prog->has_vmcoreinfo ? lc_vmcoreinfo_get(&prog->vmcoreinfo, "OSRELEASE") : NULL;
 	if (osrelease && strcmp(osrelease, release) != 0)
-		return lc_error_create(LC_ERR_MISMATCH,
-				       "'%s' does not match the dump: the banner at its linux_banner "
-				       "says %s, VMCOREINFO says %s",
-				       path, release, osrelease);
+		return lc_error_create(
+			LC_ERR_MISMATCH,
+			"'%s' does not match the dump: the banner at its linux_banner "
+			"says %s, VMCOREINFO says %s",
+			path, release, osrelease);
 	return NULL;
 }

@@ -7,74 +7,76 @@
 #include "types.h"
 #include "util.h"
 
-static const struct lc_type t_int = {.kind = LC_TYPE_INT, .name = "int", .size = 4,
-				     .is_signed = true};
+static const struct lc_type t_int = {
+	.kind = LC_TYPE_INT, .name = "int", .size = 4, .is_signed = true};
 static const struct lc_type t_uint = {.kind = LC_TYPE_INT, .name = "unsigned int", .size = 4};
-static const struct lc_type t_ulong = {.kind = LC_TYPE_INT, .name = "long unsigned int",
-				       .size = 8};
-static const struct lc_type t_char = {.kind = LC_TYPE_INT, .name = "char", .size = 1,
-				      .is_signed = true};
+static const struct lc_type t_ulong = {.kind = LC_TYPE_INT, .name = "long unsigned int", .size = 8};
+static const struct lc_type t_char = {
+	.kind = LC_TYPE_INT, .name = "char", .size = 1, .is_signed = true};
 static const struct lc_type t_bool = {.kind = LC_TYPE_INT, .name = "_Bool", .size = 1};
 
 /* struct node { struct node *next, *prev; }: a pointer cycle. */
 static struct lc_type t_node;
 static const struct lc_type t_node_ptr = {.kind = LC_TYPE_POINTER, .size = 8, .target = &t_node};
 /* A second, distinct pointer object to the same target: must share the BTF id. */
-static const struct lc_type t_node_ptr2 = {.kind = LC_TYPE_POINTER, .size = 8,
-					   .target = &t_node};
+static const struct lc_type t_node_ptr2 = {.kind = LC_TYPE_POINTER, .size = 8, .target = &t_node};
 static const struct lc_member node_members[] = {
 	{.name = "next", .bit_offset = 0, .type = &t_node_ptr},
 	{.name = "prev", .bit_offset = 64, .type = &t_node_ptr2},
 };
 
-static const struct lc_enumerator color_values[] = {
-	{"RED", -2}, {"GREEN", 7}, {"BIG", 0x7fffffff}};
-static const struct lc_type t_color = {.kind = LC_TYPE_ENUM, .name = "color", .size = 4,
-				       .is_signed = true, .nenumerators = 3,
+static const struct lc_enumerator color_values[] = {{"RED", -2}, {"GREEN", 7}, {"BIG", 0x7fffffff}};
+static const struct lc_type t_color = {.kind = LC_TYPE_ENUM,
+				       .name = "color",
+				       .size = 4,
+				       .is_signed = true,
+				       .nenumerators = 3,
 				       .enumerators = color_values};
 static const struct lc_enumerator wide_values[] = {{"SMALL", 1},
 						   {"HUGE", (int64_t)0xfedcba9876543210ull}};
-static const struct lc_type t_wide = {.kind = LC_TYPE_ENUM, .name = "wide", .size = 8,
-				      .nenumerators = 2, .enumerators = wide_values};
+static const struct lc_type t_wide = {.kind = LC_TYPE_ENUM,
+				      .name = "wide",
+				      .size = 8,
+				      .nenumerators = 2,
+				      .enumerators = wide_values};
 
-static const struct lc_type t_typedef1 = {.kind = LC_TYPE_TYPEDEF, .name = "ulong_t", .size = 8,
-					  .target = &t_ulong};
-static const struct lc_type t_typedef2 = {.kind = LC_TYPE_TYPEDEF, .name = "ulong2_t",
-					  .size = 8, .target = &t_typedef1};
-static const struct lc_type t_arr3 = {.kind = LC_TYPE_ARRAY, .size = 24, .length = 3,
-				      .target = &t_typedef2};
-static const struct lc_type t_arr43 = {.kind = LC_TYPE_ARRAY, .size = 96, .length = 4,
-				       .target = &t_arr3};
+static const struct lc_type t_typedef1 = {
+	.kind = LC_TYPE_TYPEDEF, .name = "ulong_t", .size = 8, .target = &t_ulong};
+static const struct lc_type t_typedef2 = {
+	.kind = LC_TYPE_TYPEDEF, .name = "ulong2_t", .size = 8, .target = &t_typedef1};
+static const struct lc_type t_arr3 = {
+	.kind = LC_TYPE_ARRAY, .size = 24, .length = 3, .target = &t_typedef2};
+static const struct lc_type t_arr43 = {
+	.kind = LC_TYPE_ARRAY, .size = 96, .length = 4, .target = &t_arr3};
 static const struct lc_type t_flex = {.kind = LC_TYPE_ARRAY, .length = 0, .target = &t_char};
-static const struct lc_type t_const_int = {.kind = LC_TYPE_QUALIFIED, .name = "const",
-					   .size = 4, .target = &t_int};
-static const struct lc_type t_volatile = {.kind = LC_TYPE_QUALIFIED, .name = "volatile",
-					  .size = 4, .target = &t_const_int};
-static const struct lc_type t_atomic = {.kind = LC_TYPE_QUALIFIED, .name = "_Atomic", .size = 4,
-					.target = &t_int};
-static const struct lc_type t_cv_ptr = {.kind = LC_TYPE_POINTER, .size = 8,
-					.target = &t_volatile};
+static const struct lc_type t_const_int = {
+	.kind = LC_TYPE_QUALIFIED, .name = "const", .size = 4, .target = &t_int};
+static const struct lc_type t_volatile = {
+	.kind = LC_TYPE_QUALIFIED, .name = "volatile", .size = 4, .target = &t_const_int};
+static const struct lc_type t_atomic = {
+	.kind = LC_TYPE_QUALIFIED, .name = "_Atomic", .size = 4, .target = &t_int};
+static const struct lc_type t_cv_ptr = {.kind = LC_TYPE_POINTER, .size = 8, .target = &t_volatile};
 static const struct lc_type t_fn = {.kind = LC_TYPE_FUNCTION, .target = &t_int};
 static const struct lc_type t_fn_ptr = {.kind = LC_TYPE_POINTER, .size = 8, .target = &t_fn};
-static const struct lc_type t_fwd = {.kind = LC_TYPE_FORWARD, .name = "opaque",
-				     .is_union_fwd = true};
+static const struct lc_type t_fwd = {
+	.kind = LC_TYPE_FORWARD, .name = "opaque", .is_union_fwd = true};
 static const struct lc_type t_fwd_ptr = {.kind = LC_TYPE_POINTER, .size = 8, .target = &t_fwd};
 
 /* union { int i; struct { short a, b; }; } with an anonymous struct inside. */
-static const struct lc_type t_short = {.kind = LC_TYPE_INT, .name = "short int", .size = 2,
-				       .is_signed = true};
+static const struct lc_type t_short = {
+	.kind = LC_TYPE_INT, .name = "short int", .size = 2, .is_signed = true};
 static const struct lc_member inner_members[] = {
 	{.name = "s1", .bit_offset = 0, .type = &t_short},
 	{.name = "s2", .bit_offset = 16, .type = &t_short},
 };
-static const struct lc_type t_inner = {.kind = LC_TYPE_STRUCT, .size = 4, .nmembers = 2,
-				       .members = inner_members};
+static const struct lc_type t_inner = {
+	.kind = LC_TYPE_STRUCT, .size = 4, .nmembers = 2, .members = inner_members};
 static const struct lc_member anon_members[] = {
 	{.name = "u_i", .bit_offset = 0, .type = &t_int},
 	{.name = NULL, .bit_offset = 0, .type = &t_inner},
 };
-static const struct lc_type t_anon = {.kind = LC_TYPE_UNION, .size = 4, .nmembers = 2,
-				      .members = anon_members};
+static const struct lc_type t_anon = {
+	.kind = LC_TYPE_UNION, .size = 4, .nmembers = 2, .members = anon_members};
 
 static const struct lc_member bits_members[] = {
 	{.name = "a", .bit_offset = 0, .bit_size = 3, .type = &t_uint},
@@ -92,14 +94,19 @@ static const struct lc_member bits_members[] = {
 	{.name = "op", .bit_offset = 1152, .type = &t_fwd_ptr},
 	{.name = "flex", .bit_offset = 1216, .type = &t_flex},
 };
-static const struct lc_type t_bits = {.kind = LC_TYPE_STRUCT, .name = "bits", .size = 152,
+static const struct lc_type t_bits = {.kind = LC_TYPE_STRUCT,
+				      .name = "bits",
+				      .size = 152,
 				      .nmembers = LC_ARRAY_SIZE(bits_members),
 				      .members = bits_members};
 
 static struct lc_type_source *round_trip(void)
 {
-	t_node = (struct lc_type){.kind = LC_TYPE_STRUCT, .name = "node", .size = 16,
-				  .nmembers = 2, .members = node_members};
+	t_node = (struct lc_type){.kind = LC_TYPE_STRUCT,
+				  .name = "node",
+				  .size = 16,
+				  .nmembers = 2,
+				  .members = node_members};
 	struct lc_btf_writer *w;
 	CHECK_OK(lc_btf_writer_create(&w));
 	uint32_t id_bits, id_again;
@@ -227,8 +234,10 @@ int main(void)
 	static const struct lc_member far_members[] = {
 		{.name = "far", .bit_offset = 1u << 25, .bit_size = 1, .type = &t_uint},
 	};
-	static const struct lc_type t_far = {.kind = LC_TYPE_STRUCT, .name = "far",
-					     .size = 1u << 23, .nmembers = 1,
+	static const struct lc_type t_far = {.kind = LC_TYPE_STRUCT,
+					     .name = "far",
+					     .size = 1u << 23,
+					     .nmembers = 1,
 					     .members = far_members};
 	struct lc_btf_writer *w;
 	CHECK_OK(lc_btf_writer_create(&w));

@@ -91,7 +91,8 @@ static void check_types(struct lc_types *types)
 	CHECK(lc_type_unqualified(mi.type)->is_signed);
 	CHECK_OK(lc_types_member_info(types, "struct fx_bits", "arr", &mi));
 	const struct lc_type *arr = mi.type;
-	CHECK(arr->kind == LC_TYPE_ARRAY && arr->length == 4 && arr->size == sizeof(fx_ulong2[4][3]));
+	CHECK(arr->kind == LC_TYPE_ARRAY && arr->length == 4 &&
+	      arr->size == sizeof(fx_ulong2[4][3]));
 	CHECK(arr->target->kind == LC_TYPE_ARRAY && arr->target->length == 3);
 	CHECK_STR(arr->target->target->name, "fx_ulong2");
 	CHECK_STR(arr->target->target->target->name, "fx_ulong");
