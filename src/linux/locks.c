@@ -32,6 +32,14 @@ enum {
 	WAITER_TASK_FALLBACK = 16,
 };
 
+/* For probes whose failure only selects a fallback. */
+static bool failed(struct lc_error *err)
+{
+	bool f = err != NULL;
+	lc_error_destroy(err);
+	return f;
+}
+
 const char *lc_confidence_name(enum lc_confidence c)
 {
 	switch (c) {
@@ -423,7 +431,7 @@ static void read_qnodes(struct ctx *c)
 		return;
 	}
 	/* struct qnode grows by two longs with CONFIG_PARAVIRT_SPINLOCKS. */
-	if (lc_types_sizeof(c->types, "struct qnode", &qsize)) {
+	if (failed(lc_types_sizeof(c->types, "struct qnode", &qsize))) {
 		bool pv = lc_symbols_find(&c->prog->symbols, "__pv_queued_spin_lock_slowpath");
 		qsize = pv ? 32 : 16;
 	}
@@ -813,11 +821,11 @@ static struct lc_error *waiter_layout(struct ctx *c, enum wait_class cls, struct
 				  : LC_LOCK_RWSEM;
 	/* Waiter structs live on stacks only; BTF may lack them. Their heads are stable since 4.x.
 	 */
-	if (lc_types_offsetof(c->types, wtype, "list", &wl->list_off))
+	if (failed(lc_types_offsetof(c->types, wtype, "list", &wl->list_off)))
 		wl->list_off = WAITER_LIST_FALLBACK;
-	if (lc_types_offsetof(c->types, wtype, "task", &wl->task_off))
+	if (failed(lc_types_offsetof(c->types, wtype, "task", &wl->task_off)))
 		wl->task_off = WAITER_TASK_FALLBACK;
-	wl->has_type = !lc_types_offsetof(c->types, wtype, "type", &wl->type_off);
+	wl->has_type = !failed(lc_types_offsetof(c->types, wtype, "type", &wl->type_off));
 	if (!wl->has_type && wl->kind == LC_LOCK_RWSEM) {
 		wl->type_off = wl->task_off + c->prog->ptr_size;
 		wl->has_type = true;
@@ -1108,9 +1116,9 @@ static unsigned preempt_depth(struct ctx *c, unsigned cpu, uint64_t task, bool *
 	struct lc_error *err;
 	*known = false;
 	/* x86 keeps the count per CPU: __preempt_count until 6.2, then pcpu_hot.preempt_count. */
-	if (!lc_symbol_address(c->prog, "__preempt_count", &addr) ||
-	    (!lc_symbol_address(c->prog, "pcpu_hot", &addr) &&
-	     !lc_types_offsetof(c->types, "struct pcpu_hot", "preempt_count", &v) &&
+	if (!failed(lc_symbol_address(c->prog, "__preempt_count", &addr)) ||
+	    (!failed(lc_symbol_address(c->prog, "pcpu_hot", &addr)) &&
+	     !failed(lc_types_offsetof(c->types, "struct pcpu_hot", "preempt_count", &v)) &&
 	     (addr += v, true))) {
 		err = lc_percpu_address(c->prog, addr, cpu, &addr);
 		if (!err)
@@ -1329,8 +1337,9 @@ static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 static void known_locks(struct ctx *c)
 {
 	uint64_t off;
-	if (lc_types_offsetof(c->types, "struct rq", "__lock", &off) &&
-	    lc_types_offsetof(c->types, "struct rq", "lock", &off))
+	/* 5.14 renamed rq->lock to rq->__lock (core scheduling, commit 5cb9eaa3d274) */
+	if (failed(lc_types_offsetof(c->types, "struct rq", "__lock", &off)) &&
+	    failed(lc_types_offsetof(c->types, "struct rq", "lock", &off)))
 		return;
 	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
 		uint64_t rq = c->k->cpus[cpu].runqueue, v;
@@ -1366,7 +1375,7 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 	/* The u16 tail member exists only when pending is a whole byte (NR_CPUS < 16K). */
 	lc_qspinlock_layout_init(&c.ql, lc_types_has_member(c.types, "struct qspinlock", "tail"));
 	c.simple_spinlock = lc_types_has_member(c.types, "arch_spinlock_t", "slock");
-	if (lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off))
+	if (failed(lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off)))
 		c.rw_wait_lock_off = 4;
 	if (!c.simple_spinlock)
 		read_qnodes(&c);
