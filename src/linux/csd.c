@@ -269,11 +269,9 @@ static void find_waiter(struct ctx *c, const struct lc_stack *st)
 		const char *fn = st->frames[i].function;
 		many = name_is(fn, many_waits, LC_ARRAY_SIZE(many_waits));
 		single = name_is(fn, single_waits, LC_ARRAY_SIZE(single_waits));
+		/* also below an exception frame: an interrupted wait still waits */
 		if (many || single)
 			break;
-		/* an IPI wait below an exception frame is a different, interrupted context */
-		if (st->frames[i].exception && i > 0)
-			return;
 	}
 	if (!many && !single)
 		return;
