@@ -154,6 +154,23 @@ struct lc_error *lc_dump_open(const char *path, lc_progress_fn *progress, void *
 	return NULL;
 }
 
+/*
+ * libkdumpfile up to 0.5.1 (Debian 12's) frees a kdump-compressed dump's
+ * page_size attribute and then removes an override from it in kdump_free():
+ * a use after free that crashes (drgn issue #280). Leaking the context is the
+ * only safe choice there; the process usually ends right after anyway.
+ */
+static bool libkdumpfile_frees_diskdump_twice(const struct lc_dump *dump)
+{
+#if KDUMPFILE_VER_MAJOR == 0 && KDUMPFILE_VER_MINOR < 5 ||                                       \
+	(KDUMPFILE_VER_MAJOR == 0 && KDUMPFILE_VER_MINOR == 5 && KDUMPFILE_VER_MICRO <= 1)
+	return dump->desc.format && strcmp(dump->desc.format, "diskdump") == 0;
+#else
+	(void)dump;
+	return false;
+#endif
+}
+
 void lc_dump_destroy(struct lc_dump *dump)
 {
 	if (!dump)
@@ -165,7 +182,7 @@ void lc_dump_destroy(struct lc_dump *dump)
 	}
 	if (dump->axsys)
 		addrxlat_sys_decref(dump->axsys);
-	if (dump->ctx)
+	if (dump->ctx && !libkdumpfile_frees_diskdump_twice(dump))
 		kdump_free(dump->ctx);
 	free(dump->vmcoreinfo);
 	free(dump->notes);
