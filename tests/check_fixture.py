@@ -3,7 +3,7 @@
 with nothing but the dump (zero-debuginfo mode) and compare the JSON with the
 fixture's truth.json (ground truth confirmed with drgn/crash when it was made).
 
-usage: check_fixture.py LOCKCORE FIXTURE_DIR
+usage: check_fixture.py LOCKCORE FIXTURE_DIR [-- LOCKCORE_OPTIONS...]
 """
 import json
 import os
@@ -18,8 +18,12 @@ def fail(msg):
     print("FAIL: " + msg)
 
 
+# Extra lockcore options after "--" on our command line (e.g. -k VMLINUX).
+EXTRA_ARGS = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
+
+
 def run_json(lockcore, *args):
-    cmd = [lockcore, "--quiet", "--json", *args]
+    cmd = [lockcore, "--quiet", "--json", *EXTRA_ARGS, *args]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
     if p.returncode != 0:
         fail("%s exited %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
