@@ -1190,6 +1190,15 @@ static bool runs_module(const struct lc_stack *st, const char *module)
 	return false;
 }
 
+static bool in_function(const struct lc_stack *st, const char *name)
+{
+	for (size_t i = 0; i < st->count; i++) {
+		if (st->frames[i].function && !strcmp(st->frames[i].function, name))
+			return true;
+	}
+	return false;
+}
+
 /* Spinning locks do not name their holder: weigh what each other CPU shows. */
 static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
 {
@@ -1212,6 +1221,9 @@ static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
 		unsigned depth = preempt_depth(c, cpu, st->task, &pknown);
 		/* a spinner disabled preemption for the lock it is still trying to take */
 		if (depth && c->spins_on[cpu])
+			depth--;
+		/* panic() disables preemption itself before it stops the other CPUs */
+		if (depth && in_function(st, "panic"))
 			depth--;
 		bool preempt = pknown && depth > 0;
 		int tier = addr && preempt    ? 0
@@ -1333,6 +1345,68 @@ static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 		attribute_spin_owner(c, l);
 }
 
+static bool lockish_name(const char *name)
+{
+	static const char *const parts[] = {"lock", "spin", "mutex", "sem", "rw"};
+	for (size_t i = 0; i < LC_ARRAY_SIZE(parts); i++) {
+		if (strstr(name, parts[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Held module locks nobody waits for (yet): module data objects named like a
+ * lock, of the size of a lock type, whose word says held. Both the size and
+ * the decoded word must fit, so an integer that happens to be 1 is not taken.
+ */
+static void module_locks(struct ctx *c)
+{
+	struct lc_modsyms *ms = modsyms_get(c->prog);
+	uint64_t spin = 4, rw = 8, mutex = 0, rwsem = 0;
+	lc_error_destroy(lc_types_sizeof(c->types, "spinlock_t", &spin));
+	lc_error_destroy(lc_types_sizeof(c->types, "rwlock_t", &rw));
+	lc_error_destroy(lc_types_sizeof(c->types, "struct mutex", &mutex));
+	lc_error_destroy(lc_types_sizeof(c->types, "struct rw_semaphore", &rwsem));
+	for (size_t i = 0; ms && i < ms->count; i++) {
+		const struct lc_symbol *s = &ms->syms[i];
+		if (s->type != 'd' || !lockish_name(s->name))
+			continue;
+		uint64_t v = 0, w = 0;
+		enum lc_lock_kind kind = LC_LOCK_UNKNOWN;
+		if (s->size == spin && !c->simple_spinlock &&
+		    !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
+			struct lc_qspinlock_state q;
+			lc_qspinlock_decode(&c->ql, (uint32_t)v, &q);
+			if (!q.bad && q.locked)
+				kind = LC_LOCK_SPINLOCK;
+		} else if (s->size == rw && !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
+			struct lc_qrwlock_state q;
+			lc_qrwlock_decode((uint32_t)v, &q);
+			if (!q.bad && q.write_locked)
+				kind = LC_LOCK_RWLOCK;
+		} else if (s->size == mutex &&
+			   !failed(lc_read_member(c->prog, s->address, "struct mutex",
+						  "owner.counter", &v))) {
+			struct lc_mutex_state m;
+			lc_mutex_decode(v, &m);
+			if (m.owner && task_by_address(c, m.owner))
+				kind = LC_LOCK_MUTEX;
+		} else if (s->size == rwsem &&
+			   !failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
+						  "count.counter", &v)) &&
+			   !failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
+						  "owner.counter", &w))) {
+			struct lc_rwsem_state r;
+			lc_rwsem_decode(v, w, c->prog->ptr_size, &r);
+			if (r.locked && r.owner && task_by_address(c, r.owner))
+				kind = LC_LOCK_RWSEM;
+		}
+		if (kind != LC_LOCK_UNKNOWN)
+			lock_get(c, s->address, kind);
+	}
+}
+
 /* Locks inside structures that every kernel has: each CPU's runqueue lock. */
 static void known_locks(struct ctx *c)
 {
@@ -1391,6 +1465,7 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 			find_sleeper(&c, t);
 	}
 	known_locks(&c);
+	module_locks(&c);
 	for (size_t i = 0; i < c.r->count; i++) {
 		struct lc_lock *l = &c.r->locks[i];
 		if (lc_lock_kind_spins(l->kind))
