@@ -4,10 +4,12 @@
  * stream read through lc_flattened_reassemble from a memfd; the same stream
  * is then fed to the incremental parser in uneven pieces, and both runs must
  * agree on the error message and on every byte of the output. The last input
- * byte chooses the piece sizes, so the fuzzer explores splits too.
+ * byte chooses the piece sizes, so the fuzzer explores splits too. Finally
+ * the bytes go through lc_dump_file_open, covering format sniffing and zstd.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude -Isrc \
- *     src/error.c src/util.c src/flattened.c tests/fuzz/fuzz_flattened.c -o fuzz_flattened
+ *     src/error.c src/util.c src/flattened.c src/dump_file.c tests/fuzz/fuzz_flattened.c \
+ *     -lzstd -o fuzz_flattened
  *   ./fuzz_flattened -max_total_time=120 -max_len=65536 corpus/
  */
 #include <stdio.h>
@@ -66,6 +68,26 @@ static void compare_outputs(int a, int b)
 	}
 }
 
+/*
+ * The same bytes through lc_dump_file_open, which also sniffs the format and
+ * runs the zstd path; a memfd has a path in /proc.
+ */
+static void open_as_file(const uint8_t *data, size_t size)
+{
+	int fd = memfd();
+	if (size && write(fd, data, size) != (ssize_t)size)
+		abort();
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	struct lc_dump_file file = {.fd = -1};
+	struct lc_error *err = lc_dump_file_open(path, NULL, NULL, &file);
+	if (err)
+		lc_error_destroy(err);
+	else
+		lc_dump_file_close(&file);
+	close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	(void)lc_flattened_probe(data, size);
@@ -107,5 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lc_error_destroy(split);
 	close(whole_fd);
 	close(split_fd);
+
+	open_as_file(data, size);
 	return 0;
 }
