@@ -4,6 +4,7 @@
  * bad input. All inputs are synthesized here in a temporary directory; the
  * expected reassembly is computed by replaying the records on a buffer.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -495,6 +496,28 @@ static void test_flattened_bad(void)
 
 	CHECK_ERR(reassemble_prefix("", 0), LC_ERR_FORMAT, "flattened dump is empty");
 	CHECK_ERR(lc_flattened_reassemble(-1, 1, NULL, NULL), LC_ERR_INVALID, "no input file");
+	struct lc_flattened *unused;
+	CHECK_ERR(lc_flattened_create(-1, NULL, NULL, 0, &unused), LC_ERR_INVALID,
+		  "no output file");
+
+	/* System call failures are LC_ERR_OS and say where they happened. */
+	flat_header(&f);
+	flat_record(&f, 0, data, 8);
+	flat_end(&f);
+	const char *good = write_file("good.flat", f.stream.data, f.stream.len);
+	int ro_fd = open(good, O_RDONLY | O_CLOEXEC);
+	int in_fd = memfd_with(f.stream.data, f.stream.len);
+	CHECK_ERR(lc_flattened_reassemble(in_fd, ro_fd, NULL, NULL), LC_ERR_OS,
+		  "cannot write 8 bytes at offset 0 of the reassembled dump: Bad file descriptor");
+	close(in_fd);
+	close(ro_fd);
+	int wo_fd = open(good, O_WRONLY | O_CLOEXEC);
+	int out_fd = memfd();
+	CHECK_ERR(lc_flattened_reassemble(wo_fd, out_fd, NULL, NULL), LC_ERR_OS,
+		  "cannot read flattened dump at byte 0: Bad file descriptor");
+	close(wo_fd);
+	close(out_fd);
+	flat_free(&f);
 
 	/* Through lc_dump_file_open the message names the file. */
 	flat_header(&f);
@@ -654,6 +677,22 @@ static void test_zstd_flattened(void)
 	CHECK(fd_equals(file.fd, f.expect.data, f.expect_len, "zstd+flattened"));
 	lc_dump_file_close(&file);
 
+	/* Bad data deep inside a decompressed flattened stream. */
+	struct flat bad = {0};
+	buf_append(&bad.stream, f.stream.data, f.stream.len - 16);
+	flat_raw_record_header(&bad, 4096, -2);
+	flat_end(&bad);
+	free(z);
+	z = zstd_compress(bad.stream.data, bad.stream.len, &zsize, 0);
+	path = write_file("bad.flat.zst", z, zsize);
+	CHECK_ERR(lc_dump_file_open(path, NULL, NULL, &file), LC_ERR_FORMAT,
+		  "after zstd decompression: flattened dump record 8 at byte");
+	CHECK_ERR(lc_dump_file_open(path, NULL, NULL, &file), LC_ERR_FORMAT,
+		  "has a negative size (-2)");
+	flat_free(&bad);
+	free(z);
+	z = zstd_compress(f.stream.data, f.stream.len, &zsize, 1);
+
 	/* A cut zstd file is blamed on zstd, not on the flattened stream inside. */
 	path = write_file("cut.flat.zst", z, zsize - 10);
 	struct lc_error *cut = lc_dump_file_open(path, NULL, NULL, &file);
@@ -728,6 +767,35 @@ static void test_plain(void)
 	CHECK_OK(lc_dump_file_open(path, NULL, NULL, &file));
 	lc_dump_file_close(&file);
 
+	/* A pipe that closes at once is as empty as an empty file. */
+	char *empty_fifo;
+	if (asprintf(&empty_fifo, "%s/empty-fifo", tmpdir) < 0)
+		abort();
+	CHECK(mkfifo(empty_fifo, 0600) == 0);
+	created[ncreated++] = empty_fifo;
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(empty_fifo, O_WRONLY);
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	CHECK_ERR(lc_dump_file_open(empty_fifo, NULL, NULL, &file), LC_ERR_FORMAT, "is empty");
+	waitpid(pid, NULL, 0);
+
+	/* A short plain stream from a pipe. */
+	char *short_fifo;
+	if (asprintf(&short_fifo, "%s/short-fifo", tmpdir) < 0)
+		abort();
+	CHECK(mkfifo(short_fifo, 0600) == 0);
+	created[ncreated++] = short_fifo;
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(short_fifo, O_WRONLY);
+		_exit(fd >= 0 && write(fd, "\177ELF", 4) == 4 ? 0 : 1);
+	}
+	CHECK_ERR(lc_dump_file_open(short_fifo, NULL, NULL, &file), LC_ERR_FORMAT,
+		  "is too short to be a crash dump (4 bytes)");
+	waitpid(pid, NULL, 0);
+
 	uint8_t kdump[4096] = "KDUMP   ";
 	path = write_file("dump.kdump", kdump, sizeof(kdump));
 	CHECK_OK(lc_dump_file_open(path, NULL, NULL, &file));
@@ -778,8 +846,21 @@ static void test_plain(void)
 	buf_free(&elf);
 }
 
+static unsigned count_open_fds(void)
+{
+	unsigned n = 0;
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir)
+		return 0;
+	while (readdir(dir))
+		n++;
+	closedir(dir);
+	return n;
+}
+
 int main(void)
 {
+	unsigned fds_before = count_open_fds();
 	const char *base = getenv("TMPDIR");
 	if (!base || !*base)
 		base = "/tmp";
@@ -802,5 +883,7 @@ int main(void)
 		free(created[i]);
 	}
 	rmdir(tmpdir);
+	/* Every error path closes what it opened. */
+	CHECK_EQ_U64(count_open_fds(), fds_before);
 	CHECK_DONE();
 }
