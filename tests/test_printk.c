@@ -64,6 +64,8 @@ struct ring {
 	struct lc_prb_layout l;
 	uint8_t *descs, *infos, *text;
 	uint64_t count, size, id_mask, next_seq;
+	unsigned ls;	/* sizeof(unsigned long) */
+	uint64_t lmask; /* unsigned long arithmetic wraps here */
 };
 
 static uint8_t *desc_at(struct ring *r, uint64_t id)
@@ -79,26 +81,42 @@ static uint8_t *info_at(struct ring *r, uint64_t id)
 static void set_state(struct ring *r, uint64_t id, unsigned state)
 {
 	field_put(&r->l.state_var, desc_at(r, id), r->l.big_endian,
-		  ((uint64_t)state << 62) | (id & r->id_mask));
+		  ((uint64_t)state << (r->ls * 8 - 2)) | (id & r->id_mask));
 }
 
 /* The kernel's bootstrap: one reusable data-less descriptor, positions at -size. */
-static void ring_init(struct ring *r, bool be, unsigned count_bits, unsigned size_bits)
+static void ring_init_long(struct ring *r, bool be, unsigned count_bits, unsigned size_bits,
+			   unsigned ls)
 {
 	memset(r, 0, sizeof(*r));
 	r->l = layout_61(be, count_bits, size_bits);
+	if (ls == 4) {
+		/* A 32-bit kernel: unsigned long state_var and positions. */
+		r->l.long_size = 4;
+		r->l.desc_size = 12;
+		r->l.state_var = (struct lc_printk_field){0, 4, 0};
+		r->l.lpos_begin = (struct lc_printk_field){32, 4, 0};
+		r->l.lpos_next = (struct lc_printk_field){64, 4, 0};
+	}
+	r->ls = ls;
+	r->lmask = ls == 8 ? UINT64_MAX : UINT32_MAX;
 	r->count = 1ull << count_bits;
 	r->size = 1ull << size_bits;
-	r->id_mask = (1ull << 62) - 1;
+	r->id_mask = (1ull << (ls * 8 - 2)) - 1;
 	r->descs = calloc(r->count, r->l.desc_size);
 	r->infos = calloc(r->count, r->l.info_stride);
 	r->text = calloc(1, r->size);
 	uint64_t id0 = (0 - (r->count + 1)) & r->id_mask;
 	r->l.head_id = r->l.tail_id = id0;
-	r->l.head_lpos = r->l.tail_lpos = 0 - r->size;
+	r->l.head_lpos = r->l.tail_lpos = (0 - r->size) & r->lmask;
 	set_state(r, id0, DESC_REUSABLE);
 	field_put(&r->l.lpos_begin, desc_at(r, id0), be, 1);
 	field_put(&r->l.lpos_next, desc_at(r, id0), be, 1);
+}
+
+static void ring_init(struct ring *r, bool be, unsigned count_bits, unsigned size_bits)
+{
+	ring_init_long(r, be, count_bits, size_bits, 8);
 }
 
 static void ring_free(struct ring *r)
@@ -118,17 +136,17 @@ static struct lc_prb_buffers ring_bufs(struct ring *r)
 
 static uint64_t get_next_lpos(struct ring *r, uint64_t begin, uint64_t size)
 {
-	uint64_t next = begin + size;
+	uint64_t next = (begin + size) & r->lmask;
 	if (begin >> r->l.size_bits == next >> r->l.size_bits)
 		return next;
-	return (next & ~(r->size - 1)) + size;
+	return ((next & ~(r->size - 1)) + size) & r->lmask;
 }
 
 /* Free the oldest data until [.., next) fits: the descriptors become reusable. */
 static void push_data_tail(struct ring *r, uint64_t next)
 {
 	uint64_t id = r->l.tail_id;
-	while (next - r->l.tail_lpos > r->size) {
+	while (((next - r->l.tail_lpos) & r->lmask) > r->size) {
 		uint8_t *d = desc_at(r, id);
 		uint64_t b = lc_printk_field_get(&r->l.lpos_begin, d, r->l.big_endian);
 		uint64_t n = lc_printk_field_get(&r->l.lpos_next, d, r->l.big_endian);
@@ -153,7 +171,7 @@ static uint64_t push(struct ring *r, const struct rec *rec)
 	uint64_t id = (r->l.head_id + 1) & r->id_mask;
 	/* The descriptor ring is full: the oldest slot is reused. */
 	if (((id - r->l.tail_id) & r->id_mask) >= r->count) {
-		push_data_tail(r, r->l.tail_lpos + r->size + 1);
+		push_data_tail(r, (r->l.tail_lpos + r->size + 1) & r->lmask);
 		r->l.tail_id = (r->l.tail_id + 1) & r->id_mask;
 	}
 	size_t len = strlen(rec->text);
@@ -161,13 +179,13 @@ static uint64_t push(struct ring *r, const struct rec *rec)
 	if (len == 0) {
 		begin = next = 3;
 	} else {
-		uint64_t size = (8 + len + 7) & ~7ull;
+		uint64_t size = (r->ls + len + r->ls - 1) & ~(uint64_t)(r->ls - 1);
 		begin = r->l.head_lpos;
 		next = get_next_lpos(r, begin, size);
 		push_data_tail(r, next);
-		uint64_t off = next - begin == size ? begin & (r->size - 1) : 0;
-		lc_store_uint(r->text + off, 8, be, id);
-		memcpy(r->text + off + 8, rec->text, len);
+		uint64_t off = ((next - begin) & r->lmask) == size ? begin & (r->size - 1) : 0;
+		lc_store_uint(r->text + off, r->ls, be, id);
+		memcpy(r->text + off + r->ls, rec->text, len);
 		r->l.head_lpos = next;
 	}
 	uint8_t *d = desc_at(r, id), *info = info_at(r, id);
@@ -241,10 +259,10 @@ static void test_basic(bool be)
 }
 
 /* Many more records than the ring holds: ids and positions wrap, old data is freed. */
-static void test_wrap(void)
+static void test_wrap(unsigned long_size)
 {
 	struct ring r;
-	ring_init(&r, false, 3, 7); /* 8 descriptors, 128 bytes of text */
+	ring_init_long(&r, false, 3, 7, long_size); /* 8 descriptors, 128 bytes of text */
 	char text[64];
 	for (int i = 0; i < 40; i++) {
 		snprintf(text, sizeof(text), "message %d %.*s", i, i % 23,
@@ -273,7 +291,9 @@ static void test_wrap(void)
 		uint8_t *d = desc_at(&r, id);
 		uint64_t bg = lc_printk_field_get(&r.l.lpos_begin, d, false);
 		uint64_t nx = lc_printk_field_get(&r.l.lpos_next, d, false);
-		if (!(bg & 1) && (bg >> 7) != ((nx - 1) >> 7))
+		uint64_t sv = lc_printk_field_get(&r.l.state_var, d, false);
+		bool live = (sv >> (r.ls * 8 - 2)) != DESC_REUSABLE;
+		if (live && !(bg & 1) && (bg >> 7) != (((nx - 1) & r.lmask) >> 7))
 			wrapped_seen = true;
 		if (id == r.l.head_id)
 			break;
@@ -607,7 +627,8 @@ int main(void)
 {
 	test_basic(false);
 	test_basic(true);
-	test_wrap();
+	test_wrap(8);
+	test_wrap(4);
 	test_states();
 	test_corrupt();
 	test_overtaken();
