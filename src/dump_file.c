@@ -90,14 +90,17 @@ static struct lc_error *dump_check_plain(const char *adjective, const char *path
 	/* Catches the common slip of passing vmlinux or a module where the dump goes. */
 	if (kind == DUMP_ELF && head_len >= 18) {
 		uint64_t type = lc_load_uint(head + 16, 2, head[5] == 2);
+		static const char *const hints[] = {
+			[1] = ", a relocatable object: a module?",
+			[2] = ", an executable: vmlinux?",
+			[3] = ", a shared object or PIE program",
+		};
 		if (type != 4 /* ET_CORE */)
 			return lc_error_create(
 				LC_ERR_FORMAT,
 				"%s'%s' is an ELF file but not a core dump (e_type %" PRIu64 "%s)",
 				adjective, path, type,
-				type == 2   ? ", an executable: vmlinux?"
-				: type == 1 ? ", a relocatable object: a module?"
-					    : "");
+				type < LC_ARRAY_SIZE(hints) && hints[type] ? hints[type] : "");
 	}
 	return NULL;
 }
@@ -319,12 +322,12 @@ static struct lc_error *unwrap_stream(struct input *in, struct sink *sink, const
 {
 	memcpy(sink->buf, head, head_len);
 	sink->len = head_len;
+	struct lc_error *err;
 	for (;;) {
-		struct lc_error *err;
 		if (sink->len == SINK_SIZE || sink->mode == SINK_FLATTENED) {
 			err = sink_flush(sink);
 			if (err)
-				return err;
+				goto sink_failed;
 			/* A stream on a raw disk is followed by whatever the disk held before. */
 			if (sink->mode == SINK_FLATTENED && lc_flattened_ended(sink->flat))
 				break;
@@ -338,7 +341,12 @@ static struct lc_error *unwrap_stream(struct input *in, struct sink *sink, const
 		sink->len += n;
 	}
 	input_done(in);
-	return sink_finish(sink);
+	err = sink_finish(sink);
+sink_failed:
+	/* Errors of the stream's content do not say which file they are in. */
+	if (err && sink->mode == SINK_FLATTENED)
+		err = lc_error_prefix(err, "reading '%s'", in->path);
+	return err;
 }
 
 static void zstd_error_text(size_t code, char *buf, size_t size)
@@ -473,17 +481,22 @@ struct lc_error *lc_dump_file_open(const char *path, lc_progress_fn *progress, v
 
 	enum dump_kind kind = dump_classify(head, head_len);
 	bool seekable = lseek(fd, 0, SEEK_SET) == 0;
-	if (kind != DUMP_ZSTD && kind != DUMP_FLATTENED && seekable) {
-		/* A short pipe ended within the head; otherwise the file size decides. */
-		uint64_t size = regular ? (uint64_t)st.st_size : head_len;
-		if (!regular && head_len == sizeof(head))
-			size = UINT64_MAX;
+	if (kind != DUMP_ZSTD && kind != DUMP_FLATTENED) {
+		/*
+		 * Judge a plain stream by its head before copying any of it; when
+		 * the head is short, the stream ended there and that is its size.
+		 */
+		uint64_t size = head_len < sizeof(head) ? head_len : UINT64_MAX;
+		if (regular)
+			size = (uint64_t)st.st_size;
 		err = dump_check_plain("", path, head, head_len, size);
 		if (err)
 			goto fail;
-		ret->fd = fd;
-		ret->wrapper = NULL;
-		return NULL;
+		if (seekable) {
+			ret->fd = fd;
+			ret->wrapper = NULL;
+			return NULL;
+		}
 	}
 	if (lseek(fd, (off_t)head_len, SEEK_SET) < 0 && seekable) {
 		err = lc_error_create(LC_ERR_OS, "cannot seek in '%s': %s", path, strerror(errno));
@@ -517,10 +530,8 @@ struct lc_error *lc_dump_file_open(const char *path, lc_progress_fn *progress, v
 		err = sink_init(&sink, out_fd, SINK_FLATTENED);
 		if (!err)
 			err = unwrap_stream(&in, &sink, head, head_len);
-		if (err) {
-			err = lc_error_prefix(err, "reading '%s'", path);
+		if (err)
 			goto fail;
-		}
 		wrapper = "flattened";
 		break;
 	default:
@@ -532,9 +543,6 @@ struct lc_error *lc_dump_file_open(const char *path, lc_progress_fn *progress, v
 		err = sink_init(&sink, out_fd, SINK_PLAIN);
 		if (!err)
 			err = unwrap_stream(&in, &sink, head, head_len);
-		if (err)
-			goto fail;
-		err = dump_check_plain("", path, sink.head, sink.head_len, sink.written);
 		if (err)
 			goto fail;
 		wrapper = NULL;
