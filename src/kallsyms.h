@@ -47,6 +47,12 @@ struct lc_error *lc_kallsyms_load_search(struct lc_program *prog, struct lc_symb
 /* True if 512 bytes at p have the shape of kallsyms_token_index. */
 bool lc_kallsyms_is_token_index(const uint8_t *p, bool big_endian);
 
+/* Read the tables in place and decode names on demand (needs 6.1+'s name index);
+ * LC_ERR_UNSUPPORTED when the layout does not allow it. */
+struct lc_error *lc_kallsyms_load_lazy(struct lc_program *prog,
+				       const struct lc_kallsyms_location *loc,
+				       struct lc_symbols *syms);
+
 /* Find the tables through VMCOREINFO (Linux 6.0+ publishes them) and decode. */
 struct lc_error *lc_kallsyms_load_vmcoreinfo(struct lc_program *prog, struct lc_symbols *syms);
 

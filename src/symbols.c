@@ -15,6 +15,8 @@ void lc_symbols_init(struct lc_symbols *syms)
 
 void lc_symbols_deinit(struct lc_symbols *syms)
 {
+	if (syms->lazy_ops)
+		syms->lazy_ops->destroy(syms->lazy);
 	for (size_t i = 0; i < syms->nblocks; i++)
 		free(syms->string_blocks[i]);
 	free(syms->string_blocks);
@@ -83,6 +85,8 @@ static bool is_global(char type)
 
 struct lc_error *lc_symbols_finalize(struct lc_symbols *syms)
 {
+	if (syms->lazy_ops)
+		return NULL;
 	qsort(syms->syms, syms->count, sizeof(*syms->syms), cmp_address);
 	for (size_t i = 0; i < syms->count; i++) {
 		/* Size to the next distinct address; the last symbol gets a page. */
@@ -117,6 +121,8 @@ struct lc_error *lc_symbols_finalize(struct lc_symbols *syms)
 
 const struct lc_symbol *lc_symbols_find(const struct lc_symbols *syms, const char *name)
 {
+	if (syms->lazy_ops)
+		return syms->lazy_ops->find(syms->lazy, name);
 	uintptr_t idx;
 	if (!lc_strmap_get(&syms->by_name, name, &idx))
 		return NULL;
@@ -125,6 +131,8 @@ const struct lc_symbol *lc_symbols_find(const struct lc_symbols *syms, const cha
 
 const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_t address)
 {
+	if (syms->lazy_ops)
+		return syms->lazy_ops->lookup(syms->lazy, address);
 	size_t lo = 0, hi = syms->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

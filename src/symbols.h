@@ -28,6 +28,18 @@ struct lc_symbols {
 	size_t block_left;
 	bool sorted;
 	const char *source; /* "kallsyms", "vmlinux", "System.map" */
+	/*
+	 * A table that decodes on demand (kallsyms read in place): when set,
+	 * find and lookup go through it and the arrays above stay empty.
+	 */
+	const struct lc_symbols_lazy_ops *lazy_ops;
+	void *lazy;
+};
+
+struct lc_symbols_lazy_ops {
+	const struct lc_symbol *(*find)(void *lazy, const char *name);
+	const struct lc_symbol *(*lookup)(void *lazy, uint64_t address);
+	void (*destroy)(void *lazy);
 };
 
 void lc_symbols_init(struct lc_symbols *syms);
