@@ -269,20 +269,22 @@ def check_locks(lockcore, dump, truth):
 
 
 def expected_ipi_waits(truth):
-    """Structured truth, or the ipi-spinner design: the holder of the lock waits
-    for the CPU spinning on it with IRQs off."""
-    t = truth.get("ipi_waits")
-    if t is None:
-        return []
-    if isinstance(t, list):
-        return t
+    """The truth's IPI waits as {waiter_cpu, targets, targets_irqs_disabled,
+    callback}. The factory writes one entry per (waiter, target) with the
+    target's csd function; which targets have IRQs off comes from the
+    spinning waiters of the truth's locks (the scenario's design)."""
+    irqs_off = {w["cpu"] for l in truth.get("locks", []) for w in l.get("waiters", [])
+                if w.get("irqs_disabled")}
+    by_waiter = {}
+    for w in truth.get("ipi_waits") or []:
+        e = by_waiter.setdefault(w["waiter_cpu"], {"waiter_cpu": w["waiter_cpu"], "targets": set(),
+                                                  "callback": w.get("func", w.get("callback"))})
+        e["targets"].update(w.get("targets", [w["target_cpu"]] if "target_cpu" in w else []))
     waits = []
-    for l in truth.get("locks", []):
-        spinners = [w["cpu"] for w in l.get("waiters", []) if w.get("spinning")]
-        off = [w["cpu"] for w in l.get("waiters", []) if w.get("irqs_disabled")]
-        if l.get("owner_cpu") is not None and spinners:
-            waits.append({"waiter_cpu": l["owner_cpu"], "targets": sorted(spinners),
-                          "targets_irqs_disabled": sorted(off)})
+    for e in by_waiter.values():
+        e["targets"] = sorted(e["targets"])
+        e["targets_irqs_disabled"] = sorted(c for c in e["targets"] if c in irqs_off)
+        waits.append(e)
     return waits
 
 
@@ -290,11 +292,11 @@ def check_ipi(lockcore, dump, truth):
     out = run_json(lockcore, "ipi", dump)
     if out is None:
         return
-    got = sorted((w["waiter_cpu"], sorted(w["targets"]), sorted(w["targets_irqs_disabled"]))
-                 for w in out.get("ipi_waits", []))
-    want = sorted((w["waiter_cpu"], sorted(w["targets"]), sorted(w["targets_irqs_disabled"]))
+    got = sorted((w["waiter_cpu"], sorted(w["targets"]), sorted(w["targets_irqs_disabled"]),
+                  w.get("callback")) for w in out.get("ipi_waits", []))
+    want = sorted((w["waiter_cpu"], w["targets"], w["targets_irqs_disabled"], w["callback"])
                   for w in expected_ipi_waits(truth))
-    expect("ipi waits (waiter cpu, targets, targets with IRQs off)", got, want)
+    expect("ipi waits (waiter cpu, targets, targets with IRQs off, callback)", got, want)
 
 
 def main():
