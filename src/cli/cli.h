@@ -4,9 +4,13 @@
 #define LC_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lockcore/error.h"
 #include "lockcore/program.h"
+
+struct lc_lock_report;
+struct lc_ipi_report;
 
 struct lc_cli {
 	const char *dump;
@@ -36,6 +40,10 @@ struct lc_error *lc_cli_open(struct lc_cli *cli, struct lc_program **ret);
 int lc_cmd_info(struct lc_cli *cli);
 int lc_cmd_ps(struct lc_cli *cli);
 int lc_cmd_extract(struct lc_cli *cli);
+
+/* JSON renderings, shared by the commands and by extract's same-answer check. */
+void lc_render_locks_json(const struct lc_lock_report *r, FILE *out);
+void lc_render_ipi_json(const struct lc_ipi_report *r, FILE *out);
 int lc_cmd_log(struct lc_cli *cli);
 int lc_cmd_bt(struct lc_cli *cli);
 int lc_cmd_locks(struct lc_cli *cli);

@@ -11,11 +11,15 @@
 
 #include "cli/cli.h"
 #include "extract.h"
+#include "linux/csd.h"
 #include "linux/kernel.h"
+#include "linux/locks.h"
 #include "linux/printk.h"
 #include "linux/task.h"
 #include "program.h"
 #include "unwind.h"
+
+static struct lc_error *render_reports(struct lc_program *prog, char **locks_ret, char **ipi_ret);
 
 /*
  * The analyses whose pages a minimal dump keeps. Each reads through the
@@ -42,7 +46,59 @@ static struct lc_error *run_analyses(struct lc_program *prog)
 		if (tasks->tasks[i].state == 'D')
 			lc_error_destroy(lc_stacks_task(prog, tasks->tasks[i].address, &st));
 	}
+	char *locks = NULL, *ipi = NULL;
+	err = render_reports(prog, &locks, &ipi);
+	free(locks);
+	free(ipi);
+	return err;
+}
+
+/* The lock and IPI reports as their JSON, the form in which two dumps' answers compare. */
+static struct lc_error *render_reports(struct lc_program *prog, char **locks_ret, char **ipi_ret)
+{
+	struct lc_lock_report *locks;
+	struct lc_ipi_report *ipi;
+	size_t size;
+	struct lc_error *err = lc_locks_analyze(prog, &locks);
+	if (err)
+		return lc_error_prefix(err, "analyzing locks");
+	FILE *f = open_memstream(locks_ret, &size);
+	if (!f) {
+		lc_lock_report_destroy(locks);
+		return lc_error_nomem;
+	}
+	lc_render_locks_json(locks, f);
+	fclose(f);
+	lc_lock_report_destroy(locks);
+	err = lc_ipi_analyze(prog, &ipi);
+	if (err)
+		return lc_error_prefix(err, "analyzing IPIs");
+	f = open_memstream(ipi_ret, &size);
+	if (!f) {
+		lc_ipi_report_destroy(ipi);
+		return lc_error_nomem;
+	}
+	lc_render_ipi_json(ipi, f);
+	fclose(f);
+	lc_ipi_report_destroy(ipi);
 	return NULL;
+}
+
+static struct lc_error *compare_reports(struct lc_program *a, struct lc_program *b)
+{
+	char *la = NULL, *ia = NULL, *lb = NULL, *ib = NULL;
+	struct lc_error *err = render_reports(a, &la, &ia);
+	if (!err)
+		err = render_reports(b, &lb, &ib);
+	if (!err && strcmp(la, lb) != 0)
+		err = lc_error_create(LC_ERR_BAD_DATA, "the lock reports differ");
+	if (!err && strcmp(ia, ib) != 0)
+		err = lc_error_create(LC_ERR_BAD_DATA, "the IPI reports differ");
+	free(la);
+	free(ia);
+	free(lb);
+	free(ib);
+	return err;
 }
 
 static struct lc_error *compare_logs(struct lc_program *a, struct lc_program *b)
@@ -135,9 +191,9 @@ static struct lc_error *compare(struct lc_program *a, struct lc_program *b)
 			return lc_error_create(LC_ERR_BAD_DATA, "the stack of pid %d differs",
 					       ta->tasks[i].pid);
 	}
-	if ((err = compare_logs(a, b)))
+	if ((err = compare_logs(a, b)) || (err = compare_stacks(a, b)))
 		return err;
-	return compare_stacks(a, b);
+	return compare_reports(a, b);
 }
 
 static void record(void *arg, uint64_t page)

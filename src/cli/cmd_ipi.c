@@ -8,10 +8,10 @@
 #include "linux/csd.h"
 #include "program.h"
 
-static void render_json(const struct lc_ipi_report *r)
+void lc_render_ipi_json(const struct lc_ipi_report *r, FILE *out)
 {
 	struct lc_json j;
-	lc_json_init(&j, stdout, true);
+	lc_json_init(&j, out, true);
 	lc_json_begin_object(&j);
 	lc_json_key(&j, "ipi_waits");
 	lc_json_begin_array(&j);
@@ -141,7 +141,7 @@ int lc_cmd_ipi(struct lc_cli *cli)
 		return lc_cli_fail(err);
 	}
 	if (cli->json)
-		render_json(r);
+		lc_render_ipi_json(r, stdout);
 	else
 		render_text(r);
 	lc_ipi_report_destroy(r);

@@ -21,10 +21,10 @@ static void json_cpu(struct lc_json *j, int cpu)
 		lc_json_null(j);
 }
 
-static void render_json(const struct lc_lock_report *r)
+void lc_render_locks_json(const struct lc_lock_report *r, FILE *out)
 {
 	struct lc_json j;
-	lc_json_init(&j, stdout, true);
+	lc_json_init(&j, out, true);
 	lc_json_begin_object(&j);
 	lc_json_key(&j, "locks");
 	lc_json_begin_array(&j);
@@ -179,7 +179,7 @@ int lc_cmd_locks(struct lc_cli *cli)
 		return lc_cli_fail(err);
 	}
 	if (cli->json)
-		render_json(r);
+		lc_render_locks_json(r, stdout);
 	else
 		render_text(r);
 	lc_lock_report_destroy(r);
