@@ -111,17 +111,50 @@ def read_drgn_tasks(fixture):
     return rows if rows else None
 
 
-def check_log(lockcore, dump, fixture):
+def check_log_events(log, truth):
+    """The events lockcore finds agree with what the scenario made the kernel say."""
+    events = log.get("events", [])
+    texts = {r["text"] for r in log.get("records", [])}
+    if truth.get("panic_message") is not None:
+        panics = [e for e in events if e["kind"] == "panic"]
+        if not panics:
+            fail("no panic event (truth: %r)" % truth["panic_message"])
+        else:
+            expect("panic event message", panics[0]["message"], truth["panic_message"])
+            if truth.get("crashed_cpu") is not None:
+                expect("panic event CPUs", panics[0]["cpus"], [truth["crashed_cpu"]])
+    for line in truth.get("key_log_lines", []):
+        if line not in texts:
+            fail("key log line %r is not a record" % line)
+            continue
+        at = [e for e in events if e["message"] == line]
+        if line.startswith("INFO: task ") and " blocked for more than " in line:
+            pid = int(line.split(" blocked")[0].rsplit(":", 1)[1])
+            if not any(e["kind"] == "hung-task" and e["pids"] == [pid] for e in at):
+                fail("no hung-task event naming pid %d for %r" % (pid, line))
+        elif "soft lockup - CPU#" in line:
+            cpu = int(line.split("CPU#")[1].split()[0])
+            if not any(e["kind"] == "soft-lockup" and e["cpus"] == [cpu] for e in at):
+                fail("no soft-lockup event naming CPU %d for %r" % (cpu, line))
+        elif line.startswith("rcu: INFO: "):
+            kind = "rcu-expedited-stall" if "expedited" in line else "rcu-stall"
+            if not any(e["kind"] == kind and e["cpus"] for e in at):
+                fail("no %s event naming a CPU for %r" % (kind, line))
+
+
+def check_log(lockcore, dump, fixture, truth):
     """Every kernel log record as drgn's get_printk_records() read it when the
-    fixture was made (drgn-log.json, written by tests/drgn_log.py)."""
+    fixture was made (drgn-log.json, written by tests/drgn_log.py), and the
+    events found in them."""
+    log = run_json(lockcore, "log", dump)
+    if log is None:
+        return
+    check_log_events(log, truth)
     path = os.path.join(fixture, "drgn-log.json")
     if not os.path.exists(path):
         return
     with open(path) as f:
         want = json.load(f)["records"]
-    log = run_json(lockcore, "log", dump)
-    if log is None:
-        return
     # The per-CPU NMI/safe buffers are lockcore's addition; drgn reads the ring only.
     got = {r["seq"]: r for r in log.get("records", []) if r["ring"] in ("prb", "log_buf")}
     expect("kernel log record count", len(got), len(want))
@@ -311,7 +344,7 @@ def main():
         return 1
     check_info(lockcore, dump, truth)
     check_ps(lockcore, dump, truth)
-    check_log(lockcore, dump, fixture)
+    check_log(lockcore, dump, fixture, truth)
     check_bt(lockcore, dump, truth, fixture)
     check_locks(lockcore, dump, truth)
     check_ipi(lockcore, dump, truth)
