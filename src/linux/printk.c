@@ -86,7 +86,7 @@ static struct lc_error *prb_info_layout(struct lc_types *types, const char *it,
 		return err;
 	err = member_field(types, it, "caller_id", &l->caller_id);
 	if (err) {
-		/* Only present with CONFIG_PRINTK_CALLER before 5.10. */
+		/* Every printk_info has one; optional all the same, like printk_log's. */
 		lc_error_destroy(err);
 		memset(&l->caller_id, 0, sizeof(l->caller_id));
 	}
