@@ -585,6 +585,16 @@ static struct lc_error *read_log(struct lc_program *prog, struct lc_printk_log *
 	} else if (lc_error_code(err) == LC_ERR_LOOKUP) {
 		/* No lockless ring: the structured log_buf of 3.5 to 5.9. */
 		lc_error_destroy(err);
+		uint64_t log_buf_sym;
+		err = lc_symbol_address(prog, "log_buf", &log_buf_sym);
+		if (err) {
+			lc_error_destroy(err);
+			return lc_error_create(
+				LC_ERR_LOOKUP,
+				"neither 'prb' nor 'log_buf' is a known symbol (kallsyms "
+				"of a kernel without CONFIG_KALLSYMS_ALL has no data "
+				"symbols: give --system-map or --vmlinux)");
+		}
 		err = read_log_buf(prog, types, log);
 		if (err)
 			return lc_error_prefix(err, "reading the printk log_buf");
