@@ -21,3 +21,10 @@ const struct lc_arch_ops *lc_arch_find(const char *kdump_arch_name)
 	}
 	return NULL;
 }
+
+const char *lc_arch_machine(const struct lc_arch_ops *arch, bool big_endian)
+{
+	if (arch->id == LC_ARCH_PPC64 && !big_endian)
+		return "ppc64le";
+	return arch->name;
+}

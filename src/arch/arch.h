@@ -84,6 +84,8 @@ struct lc_arch_ops {
 };
 
 const struct lc_arch_ops *lc_arch_find(const char *kdump_arch_name);
+/* The machine name as uname -m spells it: ppc64 splits by byte order (ppc64le). */
+const char *lc_arch_machine(const struct lc_arch_ops *arch, bool big_endian);
 
 extern const struct lc_arch_ops lc_arch_x86_64;
 extern const struct lc_arch_ops lc_arch_arm64;

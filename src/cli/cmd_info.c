@@ -27,7 +27,7 @@ static void render_json(struct lc_program *prog, const struct info *in)
 	lc_json_key(&j, "wrapper");
 	lc_json_string(&j, in->desc->wrapper);
 	lc_json_key(&j, "arch");
-	lc_json_string(&j, prog->arch->name);
+	lc_json_string(&j, lc_arch_machine(prog->arch, prog->big_endian));
 	lc_json_key(&j, "endianness");
 	lc_json_string(&j, in->desc->big_endian ? "big" : "little");
 	lc_json_key(&j, "page_size");
@@ -95,7 +95,8 @@ static void render_text(struct lc_program *prog, const struct info *in)
 	const struct lc_dump_desc *d = in->desc;
 	printf("%-16s %s%s%s\n", "format", d->format, d->wrapper ? " in " : "",
 	       d->wrapper ? d->wrapper : "");
-	printf("%-16s %s (%s-endian, %" PRIu64 "-byte pages)\n", "architecture", prog->arch->name,
+	printf("%-16s %s (%s-endian, %" PRIu64 "-byte pages)\n", "architecture",
+	       lc_arch_machine(prog->arch, prog->big_endian),
 	       d->big_endian ? "big" : "little", d->page_size);
 	const char *release = in->k ? in->k->release
 				    : lc_vmcoreinfo_get(&prog->vmcoreinfo, "OSRELEASE");
