@@ -308,6 +308,10 @@ def expected_ipi_waits(truth):
     spinning waiters of the truth's locks (the scenario's design)."""
     irqs_off = {w["cpu"] for l in truth.get("locks", []) for w in l.get("waiters", [])
                 if w.get("irqs_disabled")}
+    # Per-CPU IRQ state (drgn's reading of the saved flags) and the per-wait flag win.
+    irqs_off |= {int(c) for c, off in (truth.get("cpu_irqs_disabled") or {}).items() if off}
+    irqs_off |= {w["target_cpu"] for w in truth.get("ipi_waits") or []
+                 if w.get("target_irqs_disabled") and "target_cpu" in w}
     by_waiter = {}
     for w in truth.get("ipi_waits") or []:
         e = by_waiter.setdefault(w["waiter_cpu"], {"waiter_cpu": w["waiter_cpu"], "targets": set(),
