@@ -218,6 +218,11 @@ def check_bt(lockcore, dump, truth, fixture):
     if bt is None:
         return
     got = {st["cpu"]: [fr["function"] for fr in st["frames"]] for st in bt["stacks"]}
+    # IRQ state of every CPU against drgn's reading of the saved flags: the
+    # spinning CPUs of the ipi-spinner and rcu-stall scenarios hinge on it.
+    irqs = {st["cpu"]: st.get("irqs_disabled") for st in bt["stacks"] if st["cpu"] is not None}
+    for cpu, off in sorted((truth.get("cpu_irqs_disabled") or {}).items()):
+        expect("IRQs disabled on CPU %s" % cpu, irqs.get(int(cpu)), off)
     for cpu, seq in sorted(want_cpus.items()):
         if not same_sequence(got.get(cpu, []), seq):
             fail("bt of CPU %d: lockcore %r, drgn %r" % (cpu, got.get(cpu), seq))
