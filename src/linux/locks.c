@@ -333,6 +333,8 @@ struct ctx {
 	size_t problems_len, problems_cap;
 	struct lc_qspinlock_layout ql;
 	bool simple_spinlock; /* ppc64 arch_spinlock_t { slock } token lock */
+	/* x86 under a hypervisor: waiters spin test-and-set on the locked byte, unqueued */
+	bool virt_spin_lock;
 	uint64_t rw_wait_lock_off;
 	/* in-use MCS nodes of every CPU */
 	struct qnode_info *qnodes;
@@ -667,7 +669,29 @@ static int qspin_fit(struct ctx *c, uint64_t addr, int cpu, uint32_t *word, char
 		snprintf(why, size, "lock held with the pending bit set, cpu queued nowhere");
 		return 2;
 	}
+	/*
+	 * With virt_spin_lock_key enabled (x86 guest that sees the hypervisor
+	 * CPUID bit, no paravirt spinlocks) the slow path never queues: every
+	 * waiter spins on a word that reads just "locked". Weaker evidence than
+	 * a queue position, so the caller's register/stack ranking decides.
+	 */
+	if (c->virt_spin_lock && s.locked && !s.pending && !s.queued &&
+	    !cpu_queued_anywhere(c, cpu)) {
+		snprintf(why, size, "lock held, test-and-set waiter (virt_spin_lock_key enabled)");
+		return 2;
+	}
 	return 0;
+}
+
+/* virt_spin_lock_key is a static_key_true whose first word is the enabled count. */
+static bool virt_spin_lock_enabled(struct lc_program *prog)
+{
+	uint64_t addr, enabled;
+	struct lc_error *err = lc_symbol_address(prog, "virt_spin_lock_key", &addr);
+	if (!err)
+		err = lc_read_uint(prog, addr, 4, &enabled);
+	lc_error_destroy(err);
+	return !err && (int32_t)enabled > 0;
 }
 
 /* An rwlock at addr for a reader (mode 'r') or writer: 0 no, 2 consistent, 3 strong. */
@@ -1449,6 +1473,7 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 	/* The u16 tail member exists only when pending is a whole byte (NR_CPUS < 16K). */
 	lc_qspinlock_layout_init(&c.ql, lc_types_has_member(c.types, "struct qspinlock", "tail"));
 	c.simple_spinlock = lc_types_has_member(c.types, "arch_spinlock_t", "slock");
+	c.virt_spin_lock = !c.simple_spinlock && virt_spin_lock_enabled(prog);
 	if (failed(lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off)))
 		c.rw_wait_lock_off = 4;
 	if (!c.simple_spinlock)
