@@ -14,9 +14,174 @@
 #include "linux/task.h"
 #include "program.h"
 #include "read.h"
+#include "symbol_cache.h"
 #include "type_cache.h"
 #include "unwind.h"
 #include "vmlinux.h"
+
+static void set_source(char **buf, const char **source, const char *fallback, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void set_source(char **buf, const char **source, const char *fallback, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(*buf);
+	if (vasprintf(buf, fmt, ap) < 0)
+		*buf = NULL;
+	va_end(ap);
+	*source = *buf ? *buf : fallback;
+}
+
+/* VMCOREINFO's build-id when it can name a cache file, else NULL. */
+static const char *dump_build_id(const struct lc_program *prog)
+{
+	const char *id =
+		prog->has_vmcoreinfo ? lc_vmcoreinfo_get(&prog->vmcoreinfo, "BUILD-ID") : NULL;
+	return id && lc_build_id_valid(id) ? id : NULL;
+}
+
+/*
+ * Cached symbols against the dump: the symbols VMCOREINFO records (the
+ * KASLR offset is already applied) and a sample of global functions that
+ * kallsyms, whose addresses are the running kernel's, also has.
+ */
+static struct lc_error *verify_symbol_cache(struct lc_program *prog,
+					    const struct lc_symbols *cached, size_t *agreed)
+{
+	static const char *const names[] = {"init_uts_ns", "_stext", "swapper_pg_dir"};
+	for (size_t i = 0; i < LC_ARRAY_SIZE(names); i++) {
+		uint64_t want;
+		if (!lc_vmcoreinfo_symbol(&prog->vmcoreinfo, names[i], &want))
+			continue;
+		const struct lc_symbol *sym = lc_symbols_find(cached, names[i]);
+		if (!sym)
+			return lc_error_create(LC_ERR_MISMATCH, "it has no symbol '%s'", names[i]);
+		if (sym->address != want)
+			return lc_error_create(LC_ERR_MISMATCH,
+					       "%s is at 0x%" PRIx64 " (KASLR offset 0x%" PRIx64
+					       " applied), VMCOREINFO says 0x%" PRIx64,
+					       names[i], sym->address, prog->kaslr_offset, want);
+	}
+	/* Global functions have one definition each, so the names cannot be confused. */
+	enum { SAMPLES = 64 };
+	size_t ntext = 0;
+	for (size_t i = 0; i < cached->count; i++)
+		ntext += cached->syms[i].type == 'T';
+	size_t step = ntext > SAMPLES ? ntext / SAMPLES : 1, k = 0;
+	*agreed = 0;
+	for (size_t i = 0; i < cached->count; i++) {
+		const struct lc_symbol *c = &cached->syms[i];
+		if (c->type != 'T' || k++ % step != 0)
+			continue;
+		const struct lc_symbol *ks = lc_symbols_find(&prog->symbols, c->name);
+		if (!ks || (ks->type != 'T' && ks->type != 't'))
+			continue;
+		if (ks->address != c->address)
+			return lc_error_create(LC_ERR_MISMATCH,
+					       "%s is at 0x%" PRIx64 ", kallsyms says 0x%" PRIx64,
+					       c->name, c->address, ks->address);
+		(*agreed)++;
+	}
+	return NULL;
+}
+
+/*
+ * Kernels without CONFIG_KALLSYMS_ALL (Debian's arm64 and ppc64el 6.1) have
+ * only functions in kallsyms. When the dump is one of those and the symbol
+ * cache knows its build, the cache's table replaces kallsyms'.
+ *
+ * The whole table rather than only what kallsyms lacks: kallsyms is decoded
+ * lazily in place (lazy_ops), so merging would first mean decoding all of
+ * it; the vmlinux symtab is a superset of kallsyms for the kernel proper;
+ * and one table keeps lookups simple. The cache is first checked against
+ * VMCOREINFO and kallsyms itself, so it cannot silently disagree with the
+ * running kernel.
+ */
+static struct lc_error *use_symbol_cache(struct lc_program *prog)
+{
+	uint64_t uts;
+	if (!prog->has_vmcoreinfo || !lc_vmcoreinfo_symbol(&prog->vmcoreinfo, "init_uts_ns", &uts))
+		return NULL;
+	/* A data symbol every kernel has: kallsyms with it is complete (KALLSYMS_ALL). */
+	if (lc_symbols_find(&prog->symbols, "init_uts_ns") &&
+	    lc_symbols_find(&prog->symbols, "nr_cpu_ids"))
+		return NULL;
+	const char *base = prog->symbols_source;
+	const char *id = dump_build_id(prog);
+	if (!id) {
+		set_source(&prog->symbols_source_buf, &prog->symbols_source, base,
+			   "%s; functions only, and no build-id to find a symbol cache", base);
+		return NULL;
+	}
+	struct lc_symbols cached;
+	lc_symbols_init(&cached);
+	struct lc_error *err = lc_symbol_cache_load(id, prog->kaslr_offset, &cached);
+	if (err && lc_error_code(err) == LC_ERR_LOOKUP) {
+		lc_error_destroy(err);
+		lc_symbols_deinit(&cached);
+		set_source(&prog->symbols_source_buf, &prog->symbols_source, base,
+			   "%s; functions only: give the vmlinux (-k) once to cache the symbols of "
+			   "build-id %s",
+			   base, id);
+		return NULL;
+	}
+	size_t agreed = 0;
+	if (!err)
+		err = lc_symbols_finalize(&cached);
+	if (!err) {
+		err = verify_symbol_cache(prog, &cached, &agreed);
+		if (err) {
+			char *path = NULL;
+			struct lc_error *perr = lc_cache_path(id, ".syms", &path);
+			lc_error_destroy(perr);
+			err = lc_error_prefix(err, "symbol cache '%s' does not match the dump",
+					      path ? path : id);
+			free(path);
+		}
+	}
+	if (err) {
+		lc_symbols_deinit(&cached);
+		return err;
+	}
+	lc_symbols_deinit(&prog->symbols);
+	prog->symbols = cached;
+	set_source(&prog->symbols_source_buf, &prog->symbols_source, "symbol cache",
+		   "symbol cache %s (kallsyms has functions only; %zu of them and VMCOREINFO "
+		   "agree with the cache)",
+		   id, agreed);
+	return NULL;
+}
+
+/*
+ * With a vmlinux that is this dump's build, keep its symbols for later runs
+ * without one (see use_symbol_cache). Best effort: failing to write a cache
+ * must not fail the analysis.
+ */
+static void store_symbol_cache(struct lc_program *prog)
+{
+	const char *id = dump_build_id(prog);
+	const char *vid = lc_vmlinux_build_id(prog->vmlinux);
+	/* lc_vmlinux_verify has compared the two when both exist; without both, do not guess. */
+	if (!id || !vid)
+		return;
+	const char *base = prog->symbols_source;
+	struct lc_symbols existing;
+	lc_symbols_init(&existing);
+	struct lc_error *err = lc_symbol_cache_load(id, 0, &existing);
+	lc_symbols_deinit(&existing);
+	if (!err)
+		return; /* already cached and readable */
+	lc_error_destroy(err);
+	size_t size = 0;
+	err = lc_symbol_cache_store_vmlinux(id, prog->vmlinux, &size);
+	if (err)
+		set_source(&prog->symbols_source_buf, &prog->symbols_source, base,
+			   "%s (not cached: %s)", base, lc_error_message(err));
+	else
+		set_source(&prog->symbols_source_buf, &prog->symbols_source, base,
+			   "%s (cached for build-id %s, %zu KiB)", base, id, (size + 1023) / 1024);
+	lc_error_destroy(err);
+}
 
 static struct lc_error *load_symbols(struct lc_program *prog, const struct lc_program_options *opts)
 {
@@ -53,6 +218,10 @@ static struct lc_error *load_symbols(struct lc_program *prog, const struct lc_pr
 		}
 		if (err)
 			return lc_error_prefix(err, "no symbols: give a System.map or vmlinux");
+		err = lc_symbols_finalize(&prog->symbols);
+		if (!err)
+			err = use_symbol_cache(prog);
+		return err;
 	}
 	return lc_symbols_finalize(&prog->symbols);
 }
@@ -116,18 +285,8 @@ static struct lc_error *dump_btf(struct lc_program *prog, struct lc_type_source 
 	return err;
 }
 
-static void set_types_source(struct lc_program *prog, const char *fallback, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_types_source(struct lc_program *prog, const char *fallback, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	free(prog->types_source_buf);
-	if (vasprintf(&prog->types_source_buf, fmt, ap) < 0)
-		prog->types_source_buf = NULL;
-	va_end(ap);
-	prog->types_source = prog->types_source_buf ? prog->types_source_buf : fallback;
-}
+#define set_types_source(prog, fallback, ...) \
+	set_source(&(prog)->types_source_buf, &(prog)->types_source, fallback, __VA_ARGS__)
 
 /*
  * Types of this build without the dump's BTF: the cache by build-id, else
@@ -135,8 +294,7 @@ static void set_types_source(struct lc_program *prog, const char *fallback, cons
  */
 static struct lc_error *build_types(struct lc_program *prog, struct lc_type_source **ret)
 {
-	const char *id = prog->has_vmcoreinfo ? lc_vmcoreinfo_get(&prog->vmcoreinfo, "BUILD-ID")
-					      : NULL;
+	const char *id = dump_build_id(prog);
 	/* Without VMCOREINFO's, the vmlinux's (verified against the banner) names the build. */
 	if ((!id || !lc_build_id_valid(id)) && prog->vmlinux)
 		id = lc_vmlinux_build_id(prog->vmlinux);
@@ -319,6 +477,8 @@ struct lc_error *lc_program_open(const char *dump_path, const struct lc_program_
 		err = lc_system_map_verify(prog, opts->system_map);
 	if (err)
 		goto fail;
+	if (prog->vmlinux)
+		store_symbol_cache(prog);
 	*ret = prog;
 	return NULL;
 fail:
@@ -338,6 +498,7 @@ void lc_program_destroy(struct lc_program *prog)
 	lc_types_destroy(prog->types);
 	lc_error_destroy(prog->types_error);
 	free(prog->types_source_buf);
+	free(prog->symbols_source_buf);
 	/* After the types: a DWARF source reads the vmlinux's ELF. */
 	lc_vmlinux_destroy(prog->vmlinux);
 	free(prog->btf_path);

@@ -34,6 +34,7 @@ struct lc_program {
 	char *btf_path;
 	struct lc_vmlinux *vmlinux; /* -k: symbols, and DWARF types when nothing better exists */
 	char *types_source_buf;     /* storage behind types_source when it is built */
+	char *symbols_source_buf;   /* likewise for symbols_source */
 
 	/* Human-readable provenance, for `lockcore info`. */
 	const char *symbols_source;
