@@ -3,12 +3,20 @@
 with nothing but the dump (zero-debuginfo mode) and compare the JSON with the
 fixture's truth.json (ground truth confirmed with drgn/crash when it was made).
 
+Symbols and types that a dump alone cannot give (kernels without
+CONFIG_KALLSYMS_ALL or BTF) come from the committed caches in fixtures/cache:
+meson points LOCKCORE_CACHE_DIR at a copy in the build directory; run by hand
+without it, a temporary copy is used (never the user's cache, never the
+source tree).
+
 usage: check_fixture.py LOCKCORE FIXTURE_DIR [-- LOCKCORE_OPTIONS...]
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 failures = []
 
@@ -40,10 +48,34 @@ def expect(what, got, want):
         fail("%s: lockcore says %r, truth says %r" % (what, got, want))
 
 
+def check_cache_unused(lockcore, dump, info):
+    """A dump whose kallsyms and BTF are complete must not consult the caches:
+    with unreadable cache files for its build-id it gives the same answer."""
+    if "cache" in (info.get("symbols") or "") + (info.get("types") or ""):
+        return
+    build_id = info.get("build_id")
+    if not build_id or EXTRA_ARGS:
+        return
+    with tempfile.TemporaryDirectory() as d:
+        for ext in (".syms", ".btf"):
+            with open(os.path.join(d, build_id.lower() + ext), "wb") as f:
+                f.write(b"not a cache file")
+        p = subprocess.run([lockcore, "--quiet", "--json", "info", dump], capture_output=True,
+                           text=True, timeout=240, env=dict(os.environ, LOCKCORE_CACHE_DIR=d))
+        if p.returncode != 0:
+            fail("info with corrupt cache files exited %d: %s" % (p.returncode, p.stderr.strip()))
+            return
+        other = json.loads(p.stdout)
+        for key in ("symbols", "types"):
+            expect("%s source with corrupt cache files" % key, other.get(key), info.get(key))
+
+
 def check_info(lockcore, dump, truth):
     info = run_json(lockcore, "info", dump)
     if info is None:
         return
+    print("symbols: %s; types: %s" % (info.get("symbols"), info.get("types")))
+    check_cache_unused(lockcore, dump, info)
     expect("arch", info.get("arch"), truth["arch"])
     expect("release", info.get("release"), truth["release"])
     expect("cpus", info.get("cpus"), truth["cpus"])
@@ -343,6 +375,24 @@ def check_ipi(lockcore, dump, truth):
 
 def main():
     lockcore, fixture = sys.argv[1], sys.argv[2]
+    if not os.environ.get("LOCKCORE_CACHE_DIR"):
+        committed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
+                                 "cache")
+        tmp = tempfile.mkdtemp(prefix="lockcore-cache-")
+        cache = os.path.join(tmp, "cache")
+        if os.path.isdir(committed):
+            shutil.copytree(committed, cache)
+        else:
+            os.mkdir(cache)
+        os.environ["LOCKCORE_CACHE_DIR"] = cache
+        try:
+            return run_checks(lockcore, fixture)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return run_checks(lockcore, fixture)
+
+
+def run_checks(lockcore, fixture):
     with open(os.path.join(fixture, "truth.json")) as f:
         truth = json.load(f)
     dump = os.path.join(fixture, truth["file"])
