@@ -69,6 +69,14 @@ struct lc_error *lc_symbol_cache_encode(const char *build_id,
 		size_t len = strnlen(entries[i].name, LC_SYMBOL_CACHE_MAX_NAME + 1);
 		if (!name_ok(entries[i].name, len) || !type_ok((unsigned char)entries[i].type))
 			continue;
+		/*
+		 * Absolute symbols are sizes and offsets (arm64's PE/COFF header
+		 * fields), or aliases the linker made absolute (arm64's
+		 * __efistub__end): kallsyms leaves them out, and so do we, since
+		 * unmoved they would cover the module area below the kernel.
+		 */
+		if (entries[i].type == 'a' || entries[i].type == 'A')
+			continue;
 		order[n++] = &entries[i];
 		names_size += len + 1;
 	}

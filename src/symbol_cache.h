@@ -23,8 +23,8 @@
  *                  difference to the previous one (from 0): small numbers
  *                  that compress well
  *   count x u8     nm-style type letter ('T', 't', 'D', 'b', ...)
- *   count x u8     flags: bit 0 = fixed (not moved by KASLR: absolute
- *                  symbols, x86_64 per-CPU offsets)
+ *   count x u8     flags: bit 0 = fixed (not moved by KASLR: x86_64's
+ *                  per-CPU offsets)
  *   names          count NUL-terminated names, in the same order
  *
  * Columns rather than records, for the same reason as the deltas. The file
@@ -57,7 +57,8 @@ struct lc_symbol_cache_entry {
 /*
  * Encode entries (any order; they are sorted, so the output does not depend
  * on it) for build_id, uncompressed. Names longer than
- * LC_SYMBOL_CACHE_MAX_NAME or holding control characters are left out.
+ * LC_SYMBOL_CACHE_MAX_NAME or holding control characters are left out, and
+ * so are absolute symbols, as kallsyms does.
  */
 struct lc_error *lc_symbol_cache_encode(const char *build_id,
 					const struct lc_symbol_cache_entry *entries, size_t count,

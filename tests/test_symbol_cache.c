@@ -19,10 +19,11 @@ static const struct lc_symbol_cache_entry entries[] = {
 	{0xffff800008123450, "schedule", 'T', false},
 	{0xffff800008123400, "local_helper", 't', false},
 	{0xffff800009b00000, "__per_cpu_start", 'D', false},
-	{0x0000000000000010, "some_abs", 'A', true},
+	{0x0000000000000010, "percpu_var", 'D', true},
 	{0xffff800008123450, "schedule_alias", 't', false},
-	/* Left out: a name no kernel prints. */
+	/* Left out: a name no kernel prints, an absolute symbol. */
 	{0xffff800008000000, "bad name", 'T', false},
+	{0x0000000000000200, "PECOFF_FILE_ALIGNMENT", 'A', true},
 };
 
 static const uint64_t kaslr = 0x3e121a600000;
@@ -36,9 +37,10 @@ static void check_table(struct lc_symbols *syms)
 	s = lc_symbols_find(syms, "local_helper");
 	CHECK(s && s->address == 0xffff800008123400 + kaslr && s->type == 't');
 	/* Fixed symbols stay where they were linked. */
-	s = lc_symbols_find(syms, "some_abs");
-	CHECK(s && s->address == 0x10 && s->type == 'A');
+	s = lc_symbols_find(syms, "percpu_var");
+	CHECK(s && s->address == 0x10 && s->type == 'D');
 	CHECK(!lc_symbols_find(syms, "bad name"));
+	CHECK(!lc_symbols_find(syms, "PECOFF_FILE_ALIGNMENT"));
 	s = lc_symbols_lookup(syms, 0xffff800008123458 + kaslr);
 	CHECK(s && strcmp(s->name, "schedule") == 0);
 }
