@@ -13,6 +13,7 @@ usage: check_fixture.py LOCKCORE FIXTURE_DIR [-- LOCKCORE_OPTIONS...]
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,10 @@ def fail(msg):
 
 # Extra lockcore options after "--" on our command line (e.g. -k VMLINUX).
 EXTRA_ARGS = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
+
+
+# info's symbol source, for checks that depend on what kallsyms can name.
+SYMBOLS_SOURCE = ""
 
 
 def run_json(lockcore, *args):
@@ -75,12 +80,18 @@ def check_info(lockcore, dump, truth):
     if info is None:
         return
     print("symbols: %s; types: %s" % (info.get("symbols"), info.get("types")))
+    global SYMBOLS_SOURCE
+    SYMBOLS_SOURCE = info.get("symbols") or ""
     check_cache_unused(lockcore, dump, info)
     expect("arch", info.get("arch"), truth["arch"])
     expect("release", info.get("release"), truth["release"])
     expect("cpus", info.get("cpus"), truth["cpus"])
     if "online_cpus" in truth:
-        expect("cpus_online", info.get("cpus_online"), truth["online_cpus"])
+        want = truth["online_cpus"]
+        # fixtures/factory-foreign lists the online CPUs; info counts them.
+        if isinstance(want, list):
+            want = len(want)
+        expect("cpus_online", info.get("cpus_online"), want)
     if "crashed_cpu" in truth:
         expect("crashed_cpu", info.get("crashed_cpu"), truth["crashed_cpu"])
     if "panic_message" in truth:
@@ -143,6 +154,28 @@ def read_drgn_tasks(fixture):
     return rows if rows else None
 
 
+# A console line: an optional shell prompt the kernel's output ran into, then
+# printk's "[seconds.micros] " prefix.
+CONSOLE_LINE = re.compile(r"^(?:[^\[]*# )?\[\s*(\d+)\.(\d{6})\] (.*)$")
+
+
+def key_log_lines(truth):
+    """truth's key log lines as (record text, timestamp in us or None).
+    fixtures/factory-foreign copies them from the console: the printk prefix
+    is stripped (and checked against the record's timestamp), and lines
+    without one there are the capture scripts' own output, not records."""
+    lines = truth.get("key_log_lines", [])
+    console = any(CONSOLE_LINE.match(l) for l in lines)
+    out = []
+    for line in lines:
+        m = CONSOLE_LINE.match(line)
+        if m:
+            out.append((m.group(3), int(m.group(1)) * 1000000 + int(m.group(2))))
+        elif not console:
+            out.append((line, None))
+    return out
+
+
 def check_log_events(log, truth):
     """The events lockcore finds agree with what the scenario made the kernel say."""
     events = log.get("events", [])
@@ -155,10 +188,15 @@ def check_log_events(log, truth):
             expect("panic event message", panics[0]["message"], truth["panic_message"])
             if truth.get("crashed_cpu") is not None:
                 expect("panic event CPUs", panics[0]["cpus"], [truth["crashed_cpu"]])
-    for line in truth.get("key_log_lines", []):
+    for line, usec in key_log_lines(truth):
         if line not in texts:
             fail("key log line %r is not a record" % line)
             continue
+        if usec is not None and not any(r["text"] == line and r.get("timestamp_ns") is not None
+                                        and r["timestamp_ns"] // 1000 == usec
+                                        for r in log.get("records", [])):
+            fail("key log line %r: no record at %d.%06d s" % (line, usec // 1000000,
+                                                               usec % 1000000))
         at = [e for e in events if e["message"] == line]
         if line.startswith("INFO: task ") and " blocked for more than " in line:
             pid = int(line.split(" blocked")[0].rsplit(":", 1)[1])
@@ -223,6 +261,15 @@ def same_sequence(ours, theirs):
     return len(ours) == len(theirs) and all(map(same_function, ours, theirs))
 
 
+def truth_irqs_disabled(truth):
+    """{cpu: IRQs disabled}: fixtures/factory-foreign describes arm64's PSTATE.I
+    in words ("PSTATE.I set ...")."""
+    if truth.get("cpu_irqs_disabled"):
+        return truth["cpu_irqs_disabled"]
+    return {c: text.startswith("PSTATE.I set")
+            for c, text in (truth.get("irqs_masked_by_cpu") or {}).items()}
+
+
 def check_bt(lockcore, dump, truth, fixture):
     """Every CPU's and every recorded task's function sequence against drgn's
     (drgn-bt.json, written by tests/drgn_bt.py with the -dbg vmlinux): only
@@ -253,7 +300,7 @@ def check_bt(lockcore, dump, truth, fixture):
     # IRQ state of every CPU against drgn's reading of the saved flags: the
     # spinning CPUs of the ipi-spinner and rcu-stall scenarios hinge on it.
     irqs = {st["cpu"]: st.get("irqs_disabled") for st in bt["stacks"] if st["cpu"] is not None}
-    for cpu, off in sorted((truth.get("cpu_irqs_disabled") or {}).items()):
+    for cpu, off in sorted(truth_irqs_disabled(truth).items()):
         expect("IRQs disabled on CPU %s" % cpu, irqs.get(int(cpu)), off)
     for cpu, seq in sorted(want_cpus.items()):
         if not same_sequence(got.get(cpu, []), seq):
@@ -296,6 +343,37 @@ def check_bt(lockcore, dump, truth, fixture):
 LOCK_FAMILY = {"raw_spinlock": "spinlock"}
 
 
+def truth_locks(truth):
+    """truth's locks as a list. fixtures/factory-foreign writes {symbol: lock},
+    the address only when the scenario logged it, no kind, and the waiters'
+    IRQ state as "irqs": "off"/"on"."""
+    locks = truth.get("locks") or []
+    if not isinstance(locks, dict):
+        return locks
+    out = []
+    for sym, l in locks.items():
+        e = dict(l, symbol=sym)
+        e["waiters"] = [dict(w, irqs_disabled=w["irqs"] == "off") if "irqs" in w else w
+                        for w in l.get("waiters", [])]
+        out.append(e)
+    return out
+
+
+def match_lock(t, ours):
+    """The lock of lockcore's report that is truth's t: by address, else by
+    symbol, else by the same (non-empty) set of waiters."""
+    if t.get("address"):
+        return ours.get(int(t["address"], 16))
+    for l in ours.values():
+        if l["symbol"] == t["symbol"]:
+            return l
+    want = sorted(w["pid"] for w in t.get("waiters", []))
+    for l in ours.values():
+        if want and sorted(w["pid"] for w in l["waiters"]) == want:
+            return l
+    return None
+
+
 def check_locks(lockcore, dump, truth):
     """Every truth lock with its holder and waiters, and no other lock."""
     if "locks" not in truth:
@@ -304,20 +382,33 @@ def check_locks(lockcore, dump, truth):
     if out is None:
         return
     ours = {int(l["address"], 16): l for l in out.get("locks", [])}
-    want = {int(l["address"], 16): l for l in truth["locks"]}
-    for addr in sorted(set(ours) - set(want)):
+    matched = {}
+    for t in truth_locks(truth):
+        l = match_lock(t, ours)
+        matched[t["symbol"]] = l
+    named = {int(l["address"], 16) for l in matched.values() if l is not None}
+    for addr in sorted(set(ours) - named):
         l = ours[addr]
         fail("locks: lockcore reports %s %s at %#x that truth does not name (waiters %r)"
              % (l["kind"], l["symbol"], addr, [w["pid"] for w in l["waiters"]]))
-    for addr, t in sorted(want.items()):
+    for t in truth_locks(truth):
         name = t["symbol"]
-        l = ours.get(addr)
+        l = matched[name]
         if l is None:
-            fail("locks: %s at %#x (%s) not found" % (name, addr, t["kind"]))
+            fail("locks: %s at %s (%s) not found" % (name, t.get("address", "unknown address"),
+                                                     t.get("kind", t.get("type"))))
             continue
-        expect("locks %s symbol" % name, l["symbol"], name)
-        expect("locks %s kind" % name, LOCK_FAMILY.get(l["kind"], l["kind"]),
-               LOCK_FAMILY.get(t["kind"], t["kind"]))
+        if l["symbol"] is None and "symbol cache" in SYMBOLS_SOURCE and \
+                not t.get("address"):
+            # Without CONFIG_KALLSYMS_ALL a module keeps only its functions in
+            # kallsyms (kernel/module/kallsyms.c, is_core_symbol): nothing in
+            # the dump names a module's variable.
+            print("note: locks %s: unnamed (a module variable, no KALLSYMS_ALL)" % name)
+        else:
+            expect("locks %s symbol" % name, l["symbol"], name)
+        if "kind" in t:
+            expect("locks %s kind" % name, LOCK_FAMILY.get(l["kind"], l["kind"]),
+                   LOCK_FAMILY.get(t["kind"], t["kind"]))
         o = l["owner"]
         if t.get("owner_pid") is not None:
             expect("locks %s owner pid" % name, o.get("pid"), t["owner_pid"])
@@ -343,13 +434,18 @@ def expected_ipi_waits(truth):
     callback}. The factory writes one entry per (waiter, target) with the
     target's csd function; which targets have IRQs off comes from the
     spinning waiters of the truth's locks (the scenario's design)."""
-    irqs_off = {w["cpu"] for l in truth.get("locks", []) for w in l.get("waiters", [])
+    irqs_off = {w["cpu"] for l in truth_locks(truth) for w in l.get("waiters", [])
                 if w.get("irqs_disabled")}
     # Per-CPU IRQ state (drgn's reading of the saved flags) and the per-wait flag win.
-    irqs_off |= {int(c) for c, off in (truth.get("cpu_irqs_disabled") or {}).items() if off}
+    irqs_off |= {int(c) for c, off in truth_irqs_disabled(truth).items() if off}
     irqs_off |= {w["target_cpu"] for w in truth.get("ipi_waits") or []
                  if w.get("target_irqs_disabled") and "target_cpu" in w}
     by_waiter = {}
+    # fixtures/factory-foreign: one wait, naming the target that does not respond.
+    one = truth.get("ipi_wait")
+    if one:
+        by_waiter[one["cpu"]] = {"waiter_cpu": one["cpu"], "callback": one.get("callback"),
+                                 "targets": {one["target_cpu_not_responding"]}}
     for w in truth.get("ipi_waits") or []:
         e = by_waiter.setdefault(w["waiter_cpu"], {"waiter_cpu": w["waiter_cpu"], "targets": set(),
                                                   "callback": w.get("func", w.get("callback"))})
