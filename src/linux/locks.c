@@ -197,7 +197,9 @@ static struct lc_modsyms *modsyms_get(struct lc_program *prog)
 	for (size_t i = 0; i < ms->count; i++)
 		ms->syms[i].name = ms->names + b.name_off[i];
 	free(b.name_off);
-	qsort(ms->syms, ms->count, sizeof(*ms->syms), sym_cmp);
+	/* No symbols (modules without data symbols in kallsyms) leaves syms NULL: qsort's UB. */
+	if (ms->count)
+		qsort(ms->syms, ms->count, sizeof(*ms->syms), sym_cmp);
 	return ms;
 }
 
