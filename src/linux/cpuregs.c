@@ -267,6 +267,32 @@ void lc_cpuregs_destroy(struct lc_cpuregs *cr)
 	free(cr);
 }
 
+/*
+ * A hypervisor's dump (QEMU dump-guest-memory) carries per-vCPU notes the
+ * kernel never writes: "QEMU" CPU state on x86, floating-point/vector register
+ * sets (NT_PRFPREG, NT_PPC_VMX/VSX/SPE) on arm64 and ppc64. /proc/vmcore has
+ * only PRSTATUS (from crash_notes) and VMCOREINFO.
+ */
+static bool is_hypervisor_dump(struct lc_program *prog)
+{
+	const uint8_t *notes;
+	size_t size, pos = 0;
+	struct lc_error *err = lc_dump_notes(prog->dump, &notes, &size);
+	if (err) {
+		lc_error_destroy(err);
+		return false;
+	}
+	struct lc_note note;
+	while (lc_note_next(notes, size, prog->big_endian, &pos, &note)) {
+		if (note.name_size >= 4 && memcmp(note.name, "QEMU", 4) == 0)
+			return true;
+		if (note.name_size >= 4 && memcmp(note.name, "CORE", 4) == 0 &&
+		    (note.type == 2 || (note.type >= 0x100 && note.type <= 0x102)))
+			return true;
+	}
+	return false;
+}
+
 static struct lc_error *build(struct lc_program *prog, struct lc_cpuregs *cr)
 {
 	const struct lc_kernel *k;
@@ -325,8 +351,24 @@ static struct lc_error *build(struct lc_program *prog, struct lc_cpuregs *cr)
 		}
 		cr->cpus[c].crash_notes_saved = mem_valid[c];
 	}
-	cr->mapping = lc_cpuregs_match(nnotes, note_regs, note_pids, n, mem, mem_valid, mem_pids,
-				       present, curr_pids, cpu_note);
+	unsigned npresent = 0;
+	for (unsigned c = 0; c < n; c++)
+		npresent += present[c];
+	if (is_hypervisor_dump(prog) && nnotes == npresent) {
+		/*
+		 * QEMU's dump-guest-memory writes one PRSTATUS per vCPU, in vCPU
+		 * order, with the registers the vCPU had when the guest was
+		 * stopped. crash_notes in memory may hold an older picture (a
+		 * crash path that ran, then hung): the live registers win.
+		 */
+		unsigned i = 0;
+		for (unsigned c = 0; c < n; c++)
+			cpu_note[c] = present[c] ? (int)i++ : -1;
+		cr->mapping = "hypervisor dump: one note per vCPU, in order";
+	} else {
+		cr->mapping = lc_cpuregs_match(nnotes, note_regs, note_pids, n, mem, mem_valid,
+					       mem_pids, present, curr_pids, cpu_note);
+	}
 	bool *used = calloc(nnotes ? nnotes : 1, sizeof(*used));
 	if (!used) {
 		err = lc_error_nomem;
