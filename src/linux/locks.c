@@ -222,6 +222,64 @@ const struct lc_symbol *lc_modsyms_lookup(struct lc_program *prog, uint64_t addr
 	return addr - s->address < s->size ? s : NULL;
 }
 
+/*
+ * A lock inside a global structure reads better as its member path
+ * ("rtas.lock") than as "rtas+0x18": follow the variable's type down to the
+ * member holding the offset. False when the type is unknown or the offset
+ * falls in padding.
+ */
+static bool member_name(struct lc_program *prog, const struct lc_symbol *sym, uint64_t offset,
+			char *buf, size_t size)
+{
+	struct lc_types *types;
+	const struct lc_type *t;
+	struct lc_error *err = lc_program_types(prog, &types);
+	if (!err)
+		err = lc_types_find_variable(types, sym->name, &t);
+	if (err) {
+		lc_error_destroy(err);
+		return false;
+	}
+	size_t len = (size_t)snprintf(buf, size, "%s", sym->name);
+	for (int depth = 0; depth < 16 && offset; depth++) {
+		t = lc_type_unqualified(t);
+		if (t->kind == LC_TYPE_ARRAY && t->target) {
+			const struct lc_type *elem = lc_type_unqualified(t->target);
+			if (!elem->size)
+				return false;
+			uint64_t idx = offset / elem->size;
+			len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "[%" PRIu64 "]",
+						idx);
+			offset -= idx * elem->size;
+			t = elem;
+			continue;
+		}
+		if (t->kind != LC_TYPE_STRUCT && t->kind != LC_TYPE_UNION)
+			break;
+		const struct lc_member *hit = NULL;
+		for (uint32_t i = 0; i < t->nmembers; i++) {
+			const struct lc_member *m = &t->members[i];
+			uint64_t start = m->bit_offset / 8;
+			uint64_t msize = lc_type_unqualified(m->type)->size;
+			if (!m->bit_size && offset >= start && offset < start + msize) {
+				hit = m;
+				break;
+			}
+		}
+		if (!hit)
+			return false;
+		if (hit->name)
+			len += (size_t)snprintf(buf + len, len < size ? size - len : 0, ".%s",
+						hit->name);
+		offset -= hit->bit_offset / 8;
+		t = hit->type;
+	}
+	if (offset)
+		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "+0x%" PRIx64,
+					offset);
+	return len < size;
+}
+
 const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf, size_t size,
 			       const char **module)
 {
@@ -238,7 +296,7 @@ const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf
 	}
 	if (addr == s->address)
 		snprintf(buf, size, "%s", s->name);
-	else
+	else if (!member_name(prog, s, addr - s->address, buf, size))
 		snprintf(buf, size, "%s+0x%" PRIx64, s->name, addr - s->address);
 	return buf;
 }
