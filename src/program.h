@@ -23,6 +23,7 @@ struct lc_program {
 	const struct lc_arch_ops *arch;
 	bool big_endian;
 	unsigned ptr_size;
+	bool in_arch_translate; /* reading symbols for the arch's page-table walk */
 
 	bool has_vmcoreinfo;
 	struct lc_vmcoreinfo vmcoreinfo;

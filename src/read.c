@@ -1,9 +1,42 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "read.h"
 
+/* Retry a failed read page by page through the architecture's own page-table walk. */
+static struct lc_error *read_via_arch(struct lc_program *prog, uint64_t addr, void *buf,
+				      size_t len)
+{
+	uint64_t ps = prog->desc->page_size;
+	size_t done = 0;
+	while (done < len) {
+		uint64_t va = addr + done, phys;
+		size_t n = (size_t)(ps - (va & (ps - 1)));
+		if (n > len - done)
+			n = len - done;
+		struct lc_error *err = prog->arch->translate(prog, va, &phys);
+		if (!err)
+			err = lc_dump_read(prog->dump, LC_PHYSADDR, phys, (char *)buf + done, n);
+		if (err)
+			return err;
+		done += n;
+	}
+	return NULL;
+}
+
 struct lc_error *lc_read(struct lc_program *prog, uint64_t addr, void *buf, size_t len)
 {
-	return lc_dump_read(prog->dump, LC_KVADDR, addr, buf, len);
+	struct lc_error *err = lc_dump_read(prog->dump, LC_KVADDR, addr, buf, len);
+	if (err && lc_error_code(err) == LC_ERR_FAULT && prog->arch->translate &&
+	    !prog->in_arch_translate) {
+		prog->in_arch_translate = true;
+		struct lc_error *retry = read_via_arch(prog, addr, buf, len);
+		prog->in_arch_translate = false;
+		if (!retry) {
+			lc_error_destroy(err);
+			return NULL;
+		}
+		lc_error_destroy(retry);
+	}
+	return err;
 }
 
 uint64_t lc_decode_uint(const struct lc_program *prog, const void *p, size_t size)

@@ -74,6 +74,11 @@ struct lc_arch_ops {
 	void (*irq_state)(struct lc_program *prog, int cpu, const struct lc_regset *regs,
 			  struct lc_irq_info *ret);
 	/*
+	 * Translate a kernel virtual address where libkdumpfile cannot (NULL when
+	 * it always can): reads that fail in the dump layer are retried through it.
+	 */
+	struct lc_error *(*translate)(struct lc_program *prog, uint64_t va, uint64_t *phys_ret);
+	/*
 	 * Lock readers (src/linux/locks.c): the gregset index of the first
 	 * argument register, which holds the lock while a lock function has not
 	 * moved it, and the callee-saved registers, where a holder keeps it.
@@ -90,5 +95,7 @@ const char *lc_arch_machine(const struct lc_arch_ops *arch, bool big_endian);
 extern const struct lc_arch_ops lc_arch_x86_64;
 extern const struct lc_arch_ops lc_arch_arm64;
 extern const struct lc_arch_ops lc_arch_ppc64;
+
+struct lc_error *lc_ppc64_translate(struct lc_program *prog, uint64_t va, uint64_t *phys_ret);
 
 #endif

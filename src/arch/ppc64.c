@@ -38,6 +38,7 @@ const struct lc_arch_ops lc_arch_ppc64 = {
 	.cpu_stacks = lc_ppc64_cpu_stacks,
 	.task_regs = lc_ppc64_task_regs,
 	.irq_state = lc_ppc64_irq_state,
+	.translate = lc_ppc64_translate,
 	.arg0_index = 3 /* r3 */,
 	.callee_saved = ppc64_callee_saved,
 	.ncallee_saved = sizeof(ppc64_callee_saved),
