@@ -515,8 +515,31 @@ def run_checks(lockcore, fixture):
     check_bt(lockcore, dump, truth, fixture)
     check_locks(lockcore, dump, truth)
     check_ipi(lockcore, dump, truth)
+    apply_known_gaps(fixture)
     print("%s: %s" % (fixture, "ok" if not failures else "%d failure(s)" % len(failures)))
     return 1 if failures else 0
+
+
+def apply_known_gaps(fixture):
+    """tests/known-gaps.json names, per fixture, failures that are understood and
+    tracked (each with its reason): they are reported as XFAIL and do not fail
+    the test. A listed gap that no longer fails is an error, so the list can
+    only shrink as lockcore or the truth improves."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "known-gaps.json")
+    with open(path) as f:
+        gaps = json.load(f)
+    key = os.path.relpath(os.path.abspath(fixture),
+                          os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                       "fixtures"))
+    for gap in gaps.get(key, []):
+        hits = [m for m in failures if m.startswith(gap["failure"])]
+        if not hits:
+            fail("known gap no longer fails (remove it from tests/known-gaps.json): %r"
+                 % gap["failure"])
+            continue
+        for m in hits:
+            failures.remove(m)
+            print("XFAIL (%s): %s" % (gap["reason"], m))
 
 
 if __name__ == "__main__":
