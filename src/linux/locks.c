@@ -63,6 +63,8 @@ struct lc_modsyms {
 	char *names;
 	char (*modnames)[56];
 	size_t nmods;
+	/* Each module's core allocation [start, end): names an address with no symbol. */
+	uint64_t (*ranges)[2];
 };
 
 void lc_modsyms_destroy(struct lc_modsyms *ms)
@@ -70,6 +72,7 @@ void lc_modsyms_destroy(struct lc_modsyms *ms)
 	if (!ms)
 		return;
 	free(ms->syms);
+	free(ms->ranges);
 	free(ms->names);
 	free(ms->modnames);
 	free(ms);
@@ -140,6 +143,43 @@ static void modsyms_read_one(struct lc_program *prog, struct lc_modsyms *ms,
 	free(raw);
 }
 
+/*
+ * The module's core allocation: text, read-only data and data together
+ * (core_layout until 6.4, then mem[MOD_TEXT..MOD_DATA], commit ac3b43283923).
+ * Without CONFIG_KALLSYMS_ALL a module keeps no data symbols, so this range is
+ * all that ties a lock variable to its module.
+ */
+static void module_range(struct lc_program *prog, struct lc_types *types, uint64_t mod,
+			 uint64_t range[2])
+{
+	uint64_t base = 0, size = 0;
+	struct lc_error *err;
+	if (lc_types_has_member(types, "struct module", "core_layout")) {
+		err = lc_read_member(prog, mod, "struct module", "core_layout.base", &base);
+		if (!err)
+			err = lc_read_member(prog, mod, "struct module", "core_layout.size", &size);
+	} else {
+		/* mem[] regions are separate allocations; text through data covers the usual case. */
+		uint64_t dbase = 0, dsize = 0;
+		err = lc_read_member(prog, mod, "struct module", "mem[0].base", &base);
+		if (!err)
+			err = lc_read_member(prog, mod, "struct module", "mem[2].base", &dbase);
+		if (!err)
+			err = lc_read_member(prog, mod, "struct module", "mem[2].size", &dsize);
+		if (!err && dbase > base)
+			size = dbase + dsize - base;
+	}
+	if (err || !base || !size || size > (1u << 30)) {
+		lc_error_destroy(err);
+		return;
+	}
+	range[0] = base;
+	range[1] = base + size;
+}
+
+/* The module whose core allocation holds addr, or NULL. */
+static const char *modsyms_module_at(struct lc_program *prog, uint64_t addr);
+
 static struct lc_modsyms *modsyms_get(struct lc_program *prog)
 {
 	if (prog->modsyms)
@@ -178,7 +218,8 @@ static struct lc_modsyms *modsyms_get(struct lc_program *prog)
 	}
 	lc_u64set_deinit(&seen);
 	ms->modnames = calloc(nmods + 1, sizeof(*ms->modnames));
-	if (!ms->modnames)
+	ms->ranges = calloc(nmods + 1, sizeof(*ms->ranges));
+	if (!ms->modnames || !ms->ranges)
 		return ms;
 	struct modsyms_build b = {0};
 	for (size_t i = 0; i < nmods; i++) {
@@ -191,6 +232,7 @@ static struct lc_modsyms *modsyms_get(struct lc_program *prog)
 			continue;
 		}
 		modsyms_read_one(prog, ms, &b, mods[i], ms->modnames[i]);
+		module_range(prog, types, mods[i], ms->ranges[i]);
 	}
 	ms->nmods = nmods;
 	/* Names moved while growing: point at them once the block is final. */
@@ -201,6 +243,16 @@ static struct lc_modsyms *modsyms_get(struct lc_program *prog)
 	if (ms->count)
 		qsort(ms->syms, ms->count, sizeof(*ms->syms), sym_cmp);
 	return ms;
+}
+
+static const char *modsyms_module_at(struct lc_program *prog, uint64_t addr)
+{
+	struct lc_modsyms *ms = modsyms_get(prog);
+	for (size_t i = 0; ms && ms->ranges && i < ms->nmods; i++) {
+		if (addr >= ms->ranges[i][0] && addr < ms->ranges[i][1])
+			return ms->modnames[i];
+	}
+	return NULL;
 }
 
 const struct lc_symbol *lc_modsyms_lookup(struct lc_program *prog, uint64_t addr)
@@ -288,7 +340,7 @@ const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf
 	if (!s)
 		s = lc_symbols_lookup(&prog->symbols, addr);
 	if (module)
-		*module = s ? s->module : NULL;
+		*module = s ? s->module : modsyms_module_at(prog, addr);
 	if (!s) {
 		if (size)
 			buf[0] = '\0';
