@@ -9,6 +9,7 @@
 #include "dwarf_types.h"
 #include "kallsyms.h"
 #include "linux/kernel.h"
+#include "linux/modules.h"
 #include "linux/locks.h"
 #include "linux/printk.h"
 #include "linux/task.h"
@@ -493,7 +494,7 @@ void lc_program_destroy(struct lc_program *prog)
 	lc_unwind_cache_destroy(prog->unwind);
 	lc_task_list_destroy(prog->tasks);
 	lc_printk_log_destroy(prog->printk);
-	lc_modsyms_destroy(prog->modsyms);
+	lc_modules_destroy(prog->modules);
 	lc_kernel_destroy(prog->kernel);
 	lc_types_destroy(prog->types);
 	lc_error_destroy(prog->types_error);

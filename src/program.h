@@ -15,7 +15,7 @@ struct lc_task_list;
 struct lc_vmlinux;
 struct lc_unwind_cache;
 struct lc_printk_log;
-struct lc_modsyms;
+struct lc_modules;
 
 struct lc_program {
 	struct lc_dump *dump;
@@ -45,7 +45,7 @@ struct lc_program {
 	struct lc_task_list *tasks;      /* lazily read task list */
 	struct lc_unwind_cache *unwind;  /* CPU registers and stacks (unwind.c) */
 	struct lc_printk_log *printk;    /* lazily read kernel log (linux/printk.c) */
-	struct lc_modsyms *modsyms;      /* modules' data symbols (linux/locks.c) */
+	struct lc_modules *modules;       /* loaded modules and their symbols (linux/modules.c) */
 };
 
 /* Types, loaded on first use. */

@@ -68,8 +68,6 @@ struct lc_error *lc_unwind_read_u64(struct lc_unwinder *uw, uint64_t addr, uint6
 	return NULL;
 }
 
-static const struct lc_symbol *module_symbol(struct lc_unwinder *uw,
-					    const struct lc_unwind_module *mod, uint64_t addr);
 
 struct lc_error *lc_stack_push(struct lc_unwinder *uw, struct lc_stack *st, uint64_t pc,
 			       uint64_t sp, uint64_t cfa, bool interrupted, struct lc_frame **ret)
@@ -84,10 +82,10 @@ struct lc_error *lc_stack_push(struct lc_unwinder *uw, struct lc_stack *st, uint
 	f->interrupted = interrupted;
 	/* A return address may be the first byte after a call to a noreturn function. */
 	uint64_t at = interrupted ? pc : pc - 1;
-	const struct lc_unwind_module *mod = lc_unwind_module_at(uw, at);
+	const struct lc_module *mod = lc_unwind_module_at(uw, at);
 	const struct lc_symbol *sym = NULL;
 	if (mod)
-		sym = module_symbol(uw, mod, at);
+		sym = lc_module_symbol(uw->prog, mod, at);
 	else if (uw->symbols)
 		sym = lc_symbols_lookup(uw->symbols, at);
 	if (sym) {
@@ -154,11 +152,7 @@ struct lc_unwind_cache {
 	struct lc_error *stacks_error;
 	struct task_slot *slots;
 	size_t nslots, nused;
-	struct lc_unwind_module *modules;
-	size_t nmodules;
 };
-
-static void read_modules(struct lc_program *prog, struct lc_unwind_cache *cache);
 
 static void stacks_destroy(struct lc_stacks *s)
 {
@@ -194,11 +188,6 @@ void lc_unwind_cache_destroy(struct lc_unwind_cache *cache)
 		}
 	}
 	free(cache->slots);
-	for (size_t i = 0; i < cache->nmodules; i++) {
-		free(cache->modules[i].syms);
-		free(cache->modules[i].names);
-	}
-	free(cache->modules);
 	free(cache);
 }
 
@@ -253,7 +242,6 @@ static void prepare(struct lc_program *prog, struct lc_unwind_cache *cache)
 			cache->arch_data = NULL;
 		}
 	}
-	read_modules(prog, cache);
 	cache->thread_size = DEFAULT_THREAD_SIZE;
 	struct lc_types *types;
 	struct lc_error *err = lc_program_types(prog, &types);
@@ -553,189 +541,7 @@ struct lc_error *lc_unwind_read_regs(struct lc_unwinder *uw, uint64_t addr, unsi
 	return NULL;
 }
 
-enum {
-	MAX_MODULES = 4096,
-	MAX_MODULE_SYMS = 1 << 18,
-	STT_FUNC = 2,
-	ELF64_SYM_SIZE = 24,
-};
-
-/*
- * The loaded modules: text bounds, and ORC tables where x86 keeps them.
- * 6.4 replaced core_layout with mem[MOD_TEXT] (commit ac3b43283923).
- */
-static void read_modules(struct lc_program *prog, struct lc_unwind_cache *cache)
+const struct lc_module *lc_unwind_module_at(struct lc_unwinder *uw, uint64_t addr)
 {
-	struct lc_types *types = lc_unwind_types(prog);
-	uint64_t head, pos, list_off;
-	struct lc_error *err = types ? lc_symbol_address(prog, "modules", &head) : NULL;
-	if (!types || err) {
-		lc_error_destroy(err);
-		return;
-	}
-	err = lc_types_offsetof(types, "struct module", "list", &list_off);
-	if (!err)
-		err = lc_read_ulong(prog, head, &pos);
-	if (err) {
-		lc_error_destroy(err);
-		return;
-	}
-	bool mem_layout = lc_types_has_member(types, "struct module", "mem");
-	bool has_orc = lc_types_has_member(types, "struct module", "arch.num_orcs");
-	struct lc_u64set seen;
-	lc_u64set_init(&seen);
-	size_t cap = 0;
-	while (pos != head && cache->nmodules < MAX_MODULES) {
-		bool dup = false;
-		err = lc_u64set_add(&seen, pos, &dup);
-		if (err || dup)
-			break;
-		uint64_t mod = pos - list_off, base = 0, size = 0, namep;
-		struct lc_unwind_module m = {.address = mod};
-		if (mem_layout) {
-			err = lc_read_member(prog, mod, "struct module", "mem[0].base", &base);
-			if (!err)
-				err = lc_read_member(prog, mod, "struct module", "mem[0].size", &size);
-		} else {
-			err = lc_read_member(prog, mod, "struct module", "core_layout.base", &base);
-			if (!err)
-				err = lc_read_member(prog, mod, "struct module",
-						     "core_layout.text_size", &size);
-		}
-		if (!err)
-			err = lc_member_address(prog, mod, "struct module", "name", &namep);
-		if (!err)
-			err = lc_read_cstr(prog, namep, m.name, sizeof(m.name));
-		if (!err && has_orc) {
-			lc_error_destroy(lc_read_member(prog, mod, "struct module", "arch.num_orcs",
-							&m.num_orcs));
-			lc_error_destroy(lc_read_member(prog, mod, "struct module",
-							"arch.orc_unwind_ip", &m.orc_ip));
-			lc_error_destroy(
-				lc_read_member(prog, mod, "struct module", "arch.orc_unwind", &m.orc));
-		}
-		if (!err && base && size && size < (1u << 30) &&
-		    lc_grow((void **)&cache->modules, &cap, cache->nmodules + 1,
-			    sizeof(*cache->modules))) {
-			m.text_start = base;
-			m.text_end = base + size;
-			cache->modules[cache->nmodules++] = m;
-		}
-		lc_error_destroy(err);
-		err = lc_read_ulong(prog, pos, &pos);
-		if (err)
-			break;
-	}
-	lc_error_destroy(err);
-	lc_u64set_deinit(&seen);
-}
-
-const struct lc_unwind_module *lc_unwind_module_at(struct lc_unwinder *uw, uint64_t addr)
-{
-	struct lc_unwind_cache *cache = uw->cache;
-	if (!cache)
-		return NULL;
-	for (size_t i = 0; i < cache->nmodules; i++) {
-		if (addr >= cache->modules[i].text_start && addr < cache->modules[i].text_end)
-			return &cache->modules[i];
-	}
-	return NULL;
-}
-
-static int sym_cmp(const void *a, const void *b)
-{
-	const struct lc_symbol *x = a, *y = b;
-	return x->address < y->address ? -1 : x->address > y->address;
-}
-
-/* Function symbols of one module from its own (post-init) symtab. */
-static void load_module_syms(struct lc_program *prog, struct lc_unwind_module *m)
-{
-	m->syms_loaded = true;
-	uint64_t ks, symtab, num, strtab;
-	struct lc_error *err = lc_read_member(prog, m->address, "struct module", "kallsyms", &ks);
-	if (!err)
-		err = lc_read_member(prog, ks, "struct mod_kallsyms", "symtab", &symtab);
-	if (!err)
-		err = lc_read_member(prog, ks, "struct mod_kallsyms", "num_symtab", &num);
-	if (!err)
-		err = lc_read_member(prog, ks, "struct mod_kallsyms", "strtab", &strtab);
-	if (err || num > MAX_MODULE_SYMS) {
-		lc_error_destroy(err);
-		return;
-	}
-	uint8_t *raw = malloc(num * ELF64_SYM_SIZE + 1);
-	struct lc_symbol *syms = calloc(num + 1, sizeof(*syms));
-	size_t names_cap = 0, names_len = 0, n = 0;
-	char *names = NULL;
-	if (!raw || !syms || lc_read(prog, symtab, raw, num * ELF64_SYM_SIZE))
-		goto fail;
-	size_t *name_off = calloc(num + 1, sizeof(*name_off));
-	if (!name_off)
-		goto fail;
-	for (uint64_t i = 0; i < num; i++) {
-		const uint8_t *s = raw + i * ELF64_SYM_SIZE;
-		uint32_t st_name = (uint32_t)lc_decode_uint(prog, s, 4);
-		uint8_t info = s[4];
-		uint64_t value = lc_decode_uint(prog, s + 8, 8);
-		uint64_t size = lc_decode_uint(prog, s + 16, 8);
-		if ((info & 0xf) != STT_FUNC || value < m->text_start || value >= m->text_end)
-			continue;
-		char name[128];
-		struct lc_error *e = lc_read_cstr(prog, strtab + st_name, name, sizeof(name));
-		if (e) {
-			lc_error_destroy(e);
-			continue;
-		}
-		size_t len = strlen(name) + 1;
-		if (!lc_grow((void **)&names, &names_cap, names_len + len, 1)) {
-			free(name_off);
-			goto fail;
-		}
-		memcpy(names + names_len, name, len);
-		name_off[n] = names_len;
-		names_len += len;
-		syms[n].address = value;
-		syms[n].size = size;
-		syms[n].type = 't';
-		syms[n].module = m->name;
-		n++;
-	}
-	/* Names moved while growing: fix the pointers once the block is final. */
-	for (size_t i = 0; i < n; i++)
-		syms[i].name = names + name_off[i];
-	free(name_off);
-	qsort(syms, n, sizeof(*syms), sym_cmp);
-	free(raw);
-	m->syms = syms;
-	m->nsyms = n;
-	m->names = names;
-	return;
-fail:
-	free(raw);
-	free(syms);
-	free(names);
-}
-
-static const struct lc_symbol *module_symbol(struct lc_unwinder *uw,
-					    const struct lc_unwind_module *cmod, uint64_t addr)
-{
-	struct lc_unwind_module *m = (struct lc_unwind_module *)cmod;
-	if (!m->syms_loaded && uw->prog)
-		load_module_syms(uw->prog, m);
-	size_t lo = 0, hi = m->nsyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->syms[mid].address <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	const struct lc_symbol *s = &m->syms[lo - 1];
-	/* Module symtabs carry real sizes; past the end is padding or a stripped function. */
-	if (s->size && addr - s->address >= s->size)
-		return NULL;
-	return s;
+	return uw->prog ? lc_module_by_text(uw->prog, addr) : NULL;
 }

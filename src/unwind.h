@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "lockcore/error.h"
+#include "linux/modules.h"
 #include "symbols.h"
 
 struct lc_program;
@@ -125,19 +126,6 @@ void lc_stack_deinit(struct lc_stack *st);
 /* A reader of the dumped machine's memory (or of a buffer, in tests). */
 typedef struct lc_error *lc_unwind_read_fn(void *arg, uint64_t addr, void *buf, size_t len);
 
-/* A loaded module as the unwinder sees it: its text and (x86) ORC tables. */
-struct lc_unwind_module {
-	char name[56];
-	uint64_t address; /* struct module */
-	uint64_t text_start, text_end;
-	uint64_t orc_ip, orc, num_orcs; /* 0 when the kernel has no module ORC */
-	/* Function symbols from the module's own symtab, read on first use. */
-	bool syms_loaded;
-	struct lc_symbol *syms;
-	size_t nsyms;
-	char *names;
-};
-
 /* What an arch unwinder works with: memory, symbols, stack extents, limits. */
 struct lc_unwinder {
 	struct lc_program *prog; /* NULL in unit tests */
@@ -154,8 +142,8 @@ struct lc_unwinder {
 	uint64_t pac_mask;
 };
 
-/* The loaded module whose text holds addr, or NULL. */
-const struct lc_unwind_module *lc_unwind_module_at(struct lc_unwinder *uw, uint64_t addr);
+/* The loaded module whose text holds addr, or NULL (always NULL without a program). */
+const struct lc_module *lc_unwind_module_at(struct lc_unwinder *uw, uint64_t addr);
 
 /* Bounded 8-byte read through the unwinder's reader. */
 struct lc_error *lc_unwind_read_u64(struct lc_unwinder *uw, uint64_t addr, uint64_t *ret);

@@ -155,7 +155,7 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 		uint64_t at = s.signal ? s.ip : s.ip - 1;
 		if (orc) {
 			err = lc_orc_find(orc, at, &found, &e);
-			const struct lc_unwind_module *m = lc_unwind_module_at(uw, at);
+			const struct lc_module *m = lc_unwind_module_at(uw, at);
 			if (!err && !found && m && m->num_orcs) {
 				/* Modules carry their own tables, without a lookup index. */
 				struct lc_orc_table mt = *orc;

@@ -13,16 +13,12 @@
 #include "arch/arch.h"
 #include "linux/kernel.h"
 #include "linux/locks.h"
+#include "linux/modules.h"
 #include "linux/task.h"
 #include "read.h"
 #include "unwind.h"
 
 enum {
-	MAX_MODULES = 4096,
-	MAX_MODULE_SYMS = 1 << 18,
-	ELF64_SYM_SIZE = 24,
-	STT_OBJECT = 1,
-	STT_FUNC = 2,
 	MAX_LIST = 4096,	  /* wait_list entries walked per lock */
 	THREAD_SIZE = 16384,	  /* x86_64, arm64 and ppc64 without KASAN */
 	MAX_SCAN = 2048,	  /* bytes of a spinner's lock frames scanned */
@@ -57,223 +53,6 @@ const char *lc_confidence_name(enum lc_confidence c)
 
 /* ---- module symbols: data objects are not in the unwinder's function tables ---- */
 
-struct lc_modsyms {
-	struct lc_symbol *syms;
-	size_t count;
-	char *names;
-	char (*modnames)[56];
-	size_t nmods;
-	/* Each module's core allocation [start, end): names an address with no symbol. */
-	uint64_t (*ranges)[2];
-};
-
-void lc_modsyms_destroy(struct lc_modsyms *ms)
-{
-	if (!ms)
-		return;
-	free(ms->syms);
-	free(ms->ranges);
-	free(ms->names);
-	free(ms->modnames);
-	free(ms);
-}
-
-static int sym_cmp(const void *a, const void *b)
-{
-	const struct lc_symbol *x = a, *y = b;
-	return x->address < y->address ? -1 : x->address > y->address;
-}
-
-struct modsyms_build {
-	size_t cap, names_cap, names_len;
-	size_t *name_off;
-	size_t name_off_cap;
-};
-
-static void modsyms_read_one(struct lc_program *prog, struct lc_modsyms *ms,
-			     struct modsyms_build *b, uint64_t mod, const char *modname)
-{
-	uint64_t ks, symtab, num, strtab;
-	struct lc_error *err = lc_read_member(prog, mod, "struct module", "kallsyms", &ks);
-	if (!err)
-		err = lc_read_member(prog, ks, "struct mod_kallsyms", "symtab", &symtab);
-	if (!err)
-		err = lc_read_member(prog, ks, "struct mod_kallsyms", "num_symtab", &num);
-	if (!err)
-		err = lc_read_member(prog, ks, "struct mod_kallsyms", "strtab", &strtab);
-	if (err || num > MAX_MODULE_SYMS || ms->count + num > MAX_MODULE_SYMS) {
-		lc_error_destroy(err);
-		return;
-	}
-	uint8_t *raw = malloc(num * ELF64_SYM_SIZE + 1);
-	if (!raw || lc_read(prog, symtab, raw, num * ELF64_SYM_SIZE)) {
-		free(raw);
-		return;
-	}
-	for (uint64_t i = 0; i < num; i++) {
-		const uint8_t *s = raw + i * ELF64_SYM_SIZE;
-		uint32_t st_name = (uint32_t)lc_decode_uint(prog, s, 4);
-		unsigned type = s[4] & 0xf;
-		uint64_t value = lc_decode_uint(prog, s + 8, 8);
-		uint64_t size = lc_decode_uint(prog, s + 16, 8);
-		uint16_t shndx = (uint16_t)lc_decode_uint(prog, s + 6, 2);
-		/* undefined symbols carry the resolved kernel address after loading */
-		if ((type != STT_OBJECT && type != STT_FUNC) || !value || !size || !shndx)
-			continue;
-		char name[128];
-		struct lc_error *e = lc_read_cstr(prog, strtab + st_name, name, sizeof(name));
-		if (e || !name[0]) {
-			lc_error_destroy(e);
-			continue;
-		}
-		size_t len = strlen(name) + 1;
-		if (!lc_grow((void **)&ms->names, &b->names_cap, b->names_len + len, 1) ||
-		    !lc_grow((void **)&ms->syms, &b->cap, ms->count + 1, sizeof(*ms->syms)) ||
-		    !lc_grow((void **)&b->name_off, &b->name_off_cap, ms->count + 1,
-			     sizeof(*b->name_off)))
-			break;
-		memcpy(ms->names + b->names_len, name, len);
-		b->name_off[ms->count] = b->names_len;
-		b->names_len += len;
-		ms->syms[ms->count++] = (struct lc_symbol){.address = value,
-							   .size = size,
-							   .type = type == STT_FUNC ? 't' : 'd',
-							   .module = modname};
-	}
-	free(raw);
-}
-
-/*
- * The module's core allocation: text, read-only data and data together
- * (core_layout until 6.4, then mem[MOD_TEXT..MOD_DATA], commit ac3b43283923).
- * Without CONFIG_KALLSYMS_ALL a module keeps no data symbols, so this range is
- * all that ties a lock variable to its module.
- */
-static void module_range(struct lc_program *prog, struct lc_types *types, uint64_t mod,
-			 uint64_t range[2])
-{
-	uint64_t base = 0, size = 0;
-	struct lc_error *err;
-	if (lc_types_has_member(types, "struct module", "core_layout")) {
-		err = lc_read_member(prog, mod, "struct module", "core_layout.base", &base);
-		if (!err)
-			err = lc_read_member(prog, mod, "struct module", "core_layout.size", &size);
-	} else {
-		/* mem[] regions are separate allocations; text through data covers the usual case. */
-		uint64_t dbase = 0, dsize = 0;
-		err = lc_read_member(prog, mod, "struct module", "mem[0].base", &base);
-		if (!err)
-			err = lc_read_member(prog, mod, "struct module", "mem[2].base", &dbase);
-		if (!err)
-			err = lc_read_member(prog, mod, "struct module", "mem[2].size", &dsize);
-		if (!err && dbase > base)
-			size = dbase + dsize - base;
-	}
-	if (err || !base || !size || size > (1u << 30)) {
-		lc_error_destroy(err);
-		return;
-	}
-	range[0] = base;
-	range[1] = base + size;
-}
-
-/* The module whose core allocation holds addr, or NULL. */
-static const char *modsyms_module_at(struct lc_program *prog, uint64_t addr);
-
-static struct lc_modsyms *modsyms_get(struct lc_program *prog)
-{
-	if (prog->modsyms)
-		return prog->modsyms;
-	struct lc_modsyms *ms = calloc(1, sizeof(*ms));
-	if (!ms)
-		return NULL;
-	prog->modsyms = ms;
-	struct lc_types *types;
-	uint64_t head, pos, list_off;
-	struct lc_error *err = lc_program_types(prog, &types);
-	if (!err)
-		err = lc_symbol_address(prog, "modules", &head);
-	if (!err)
-		err = lc_types_offsetof(types, "struct module", "list", &list_off);
-	if (!err)
-		err = lc_read_ulong(prog, head, &pos);
-	if (err) {
-		lc_error_destroy(err);
-		return ms;
-	}
-	/* Module names first: symbols point at them, so the array must not move later. */
-	uint64_t mods[MAX_MODULES];
-	size_t nmods = 0;
-	struct lc_u64set seen;
-	lc_u64set_init(&seen);
-	while (pos != head && nmods < MAX_MODULES) {
-		bool dup = false;
-		if (lc_u64set_add(&seen, pos, &dup) || dup)
-			break;
-		mods[nmods++] = pos - list_off;
-		if ((err = lc_read_ulong(prog, pos, &pos))) {
-			lc_error_destroy(err);
-			break;
-		}
-	}
-	lc_u64set_deinit(&seen);
-	ms->modnames = calloc(nmods + 1, sizeof(*ms->modnames));
-	ms->ranges = calloc(nmods + 1, sizeof(*ms->ranges));
-	if (!ms->modnames || !ms->ranges)
-		return ms;
-	struct modsyms_build b = {0};
-	for (size_t i = 0; i < nmods; i++) {
-		uint64_t namep;
-		err = lc_member_address(prog, mods[i], "struct module", "name", &namep);
-		if (!err)
-			err = lc_read_cstr(prog, namep, ms->modnames[i], sizeof(ms->modnames[i]));
-		if (err) {
-			lc_error_destroy(err);
-			continue;
-		}
-		modsyms_read_one(prog, ms, &b, mods[i], ms->modnames[i]);
-		module_range(prog, types, mods[i], ms->ranges[i]);
-	}
-	ms->nmods = nmods;
-	/* Names moved while growing: point at them once the block is final. */
-	for (size_t i = 0; i < ms->count; i++)
-		ms->syms[i].name = ms->names + b.name_off[i];
-	free(b.name_off);
-	/* No symbols (modules without data symbols in kallsyms) leaves syms NULL: qsort's UB. */
-	if (ms->count)
-		qsort(ms->syms, ms->count, sizeof(*ms->syms), sym_cmp);
-	return ms;
-}
-
-static const char *modsyms_module_at(struct lc_program *prog, uint64_t addr)
-{
-	struct lc_modsyms *ms = modsyms_get(prog);
-	for (size_t i = 0; ms && ms->ranges && i < ms->nmods; i++) {
-		if (addr >= ms->ranges[i][0] && addr < ms->ranges[i][1])
-			return ms->modnames[i];
-	}
-	return NULL;
-}
-
-const struct lc_symbol *lc_modsyms_lookup(struct lc_program *prog, uint64_t addr)
-{
-	struct lc_modsyms *ms = modsyms_get(prog);
-	if (!ms || !ms->count)
-		return NULL;
-	size_t lo = 0, hi = ms->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ms->syms[mid].address <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	const struct lc_symbol *s = &ms->syms[lo - 1];
-	return addr - s->address < s->size ? s : NULL;
-}
-
 /*
  * A lock inside a global structure reads better as its member path
  * ("rtas.lock") than as "rtas+0x18": follow the variable's type down to the
@@ -300,8 +79,8 @@ static bool member_name(struct lc_program *prog, const struct lc_symbol *sym, ui
 			if (!elem->size)
 				return false;
 			uint64_t idx = offset / elem->size;
-			len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "[%" PRIu64 "]",
-						idx);
+			len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
+						"[%" PRIu64 "]", idx);
 			offset -= idx * elem->size;
 			t = elem;
 			continue;
@@ -336,11 +115,13 @@ const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf
 			       const char **module)
 {
 	/* Modules first: their symtab knows the module, and symbol sizes are exact. */
-	const struct lc_symbol *s = lc_modsyms_lookup(prog, addr);
-	if (!s)
+	const struct lc_module *mod = lc_module_by_address(prog, addr);
+	const struct lc_symbol *s = mod ? lc_module_symbol(prog, mod, addr) : NULL;
+	if (!s && !mod)
 		s = lc_symbols_lookup(&prog->symbols, addr);
+	/* Without data symbols (no KALLSYMS_ALL) the allocation still names the module. */
 	if (module)
-		*module = s ? s->module : modsyms_module_at(prog, addr);
+		*module = mod ? mod->name : s ? s->module : NULL;
 	if (!s) {
 		if (size)
 			buf[0] = '\0';
@@ -1496,51 +1277,63 @@ static bool lockish_name(const char *name)
  * lock, of the size of a lock type, whose word says held. Both the size and
  * the decoded word must fit, so an integer that happens to be 1 is not taken.
  */
+static void module_lock(struct ctx *c, const struct lc_symbol *s, uint64_t spin, uint64_t rw,
+			uint64_t mutex, uint64_t rwsem);
+
 static void module_locks(struct ctx *c)
 {
-	struct lc_modsyms *ms = modsyms_get(c->prog);
+	const struct lc_modules *mods = lc_modules_get(c->prog);
 	uint64_t spin = 4, rw = 8, mutex = 0, rwsem = 0;
 	lc_error_destroy(lc_types_sizeof(c->types, "spinlock_t", &spin));
 	lc_error_destroy(lc_types_sizeof(c->types, "rwlock_t", &rw));
 	lc_error_destroy(lc_types_sizeof(c->types, "struct mutex", &mutex));
 	lc_error_destroy(lc_types_sizeof(c->types, "struct rw_semaphore", &rwsem));
-	for (size_t i = 0; ms && i < ms->count; i++) {
-		const struct lc_symbol *s = &ms->syms[i];
-		if (s->type != 'd' || !lockish_name(s->name))
-			continue;
-		uint64_t v = 0, w = 0;
-		enum lc_lock_kind kind = LC_LOCK_UNKNOWN;
-		if (s->size == spin && !c->simple_spinlock &&
-		    !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
-			struct lc_qspinlock_state q;
-			lc_qspinlock_decode(&c->ql, (uint32_t)v, &q);
-			if (!q.bad && q.locked)
-				kind = LC_LOCK_SPINLOCK;
-		} else if (s->size == rw && !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
-			struct lc_qrwlock_state q;
-			lc_qrwlock_decode((uint32_t)v, &q);
-			if (!q.bad && q.write_locked)
-				kind = LC_LOCK_RWLOCK;
-		} else if (s->size == mutex &&
-			   !failed(lc_read_member(c->prog, s->address, "struct mutex",
-						  "owner.counter", &v))) {
-			struct lc_mutex_state m;
-			lc_mutex_decode(v, &m);
-			if (m.owner && task_by_address(c, m.owner))
-				kind = LC_LOCK_MUTEX;
-		} else if (s->size == rwsem &&
-			   !failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
-						  "count.counter", &v)) &&
-			   !failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
-						  "owner.counter", &w))) {
-			struct lc_rwsem_state r;
-			lc_rwsem_decode(v, w, c->prog->ptr_size, &r);
-			if (r.locked && r.owner && task_by_address(c, r.owner))
-				kind = LC_LOCK_RWSEM;
-		}
-		if (kind != LC_LOCK_UNKNOWN)
-			lock_get(c, s->address, kind);
+	for (size_t mi = 0; mi < mods->count; mi++) {
+		const struct lc_module *mod = &mods->mods[mi];
+		/* A lookup loads the module's symtab on first use. */
+		lc_module_symbol(c->prog, mod, mod->text_start);
+		for (size_t i = 0; i < mod->nsyms; i++)
+			module_lock(c, &mod->syms[i], spin, rw, mutex, rwsem);
 	}
+}
+
+/* One module symbol: a lock if its name, size and decoded word all say so. */
+static void module_lock(struct ctx *c, const struct lc_symbol *s, uint64_t spin, uint64_t rw,
+			uint64_t mutex, uint64_t rwsem)
+{
+	if (s->type != 'd' || !s->size || !lockish_name(s->name))
+		return;
+	uint64_t v = 0, w = 0;
+	enum lc_lock_kind kind = LC_LOCK_UNKNOWN;
+	if (s->size == spin && !c->simple_spinlock &&
+	    !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
+		struct lc_qspinlock_state q;
+		lc_qspinlock_decode(&c->ql, (uint32_t)v, &q);
+		if (!q.bad && q.locked)
+			kind = LC_LOCK_SPINLOCK;
+	} else if (s->size == rw && !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
+		struct lc_qrwlock_state q;
+		lc_qrwlock_decode((uint32_t)v, &q);
+		if (!q.bad && q.write_locked)
+			kind = LC_LOCK_RWLOCK;
+	} else if (s->size == mutex && !failed(lc_read_member(c->prog, s->address, "struct mutex",
+							      "owner.counter", &v))) {
+		struct lc_mutex_state m;
+		lc_mutex_decode(v, &m);
+		if (m.owner && task_by_address(c, m.owner))
+			kind = LC_LOCK_MUTEX;
+	} else if (s->size == rwsem &&
+		   !failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
+					  "count.counter", &v)) &&
+		   !failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
+					  "owner.counter", &w))) {
+		struct lc_rwsem_state r;
+		lc_rwsem_decode(v, w, c->prog->ptr_size, &r);
+		if (r.locked && r.owner && task_by_address(c, r.owner))
+			kind = LC_LOCK_RWSEM;
+	}
+	if (kind != LC_LOCK_UNKNOWN)
+		lock_get(c, s->address, kind);
 }
 
 /* Locks inside structures that every kernel has: each CPU's runqueue lock. */

@@ -78,10 +78,4 @@ void lc_lock_report_destroy(struct lc_lock_report *report);
 const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf, size_t size,
 			       const char **module);
 
-/* Every module symbol (data and text) by address, read once per program. */
-struct lc_modsyms;
-void lc_modsyms_destroy(struct lc_modsyms *ms);
-/* The module symbol holding addr, or NULL. */
-const struct lc_symbol *lc_modsyms_lookup(struct lc_program *prog, uint64_t addr);
-
 #endif
