@@ -88,13 +88,20 @@ struct lc_error *lc_symbols_finalize(struct lc_symbols *syms)
 	if (syms->lazy_ops)
 		return NULL;
 	qsort(syms->syms, syms->count, sizeof(*syms->syms), cmp_address);
-	for (size_t i = 0; i < syms->count; i++) {
-		/* Size to the next distinct address; the last symbol gets a page. */
-		size_t j = i + 1;
-		while (j < syms->count && syms->syms[j].address == syms->syms[i].address)
-			j++;
-		syms->syms[i].size =
-			j < syms->count ? syms->syms[j].address - syms->syms[i].address : 4096;
+	/*
+	 * Size to the next distinct address (the last symbol gets a page). One
+	 * pass from the end: thousands of aliases may share an address (absolute
+	 * and section symbols), and scanning ahead from each was quadratic.
+	 */
+	uint64_t next = 0;
+	bool have_next = false;
+	for (size_t i = syms->count; i-- > 0;) {
+		struct lc_symbol *sym = &syms->syms[i];
+		if (i + 1 < syms->count && syms->syms[i + 1].address != sym->address) {
+			next = syms->syms[i + 1].address;
+			have_next = true;
+		}
+		sym->size = have_next ? next - sym->address : 4096;
 	}
 	lc_strmap_deinit(&syms->by_name);
 	/* Size the index once: growing it step by step would rehash 100k+ names repeatedly. */
