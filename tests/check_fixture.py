@@ -96,6 +96,8 @@ def check_info(lockcore, dump, truth):
         expect("crashed_cpu", info.get("crashed_cpu"), truth["crashed_cpu"])
     if "panic_message" in truth:
         expect("panic_message", info.get("panic_message"), truth["panic_message"])
+    if "cpu_notes" in truth:
+        expect("cpu_notes (PRSTATUS notes in the dump)", info.get("cpu_notes"), truth["cpu_notes"])
 
 
 def check_ps(lockcore, dump, truth):
@@ -351,6 +353,37 @@ def check_bt(lockcore, dump, truth, fixture):
             fail("bt of pid %d (%s): lockcore %r, drgn %r" % (pid, comm, got.get(pid), seq))
 
 
+def check_missing_cpus(lockcore, dump, truth):
+    """truth's missed_crash_ipi_cpus (CPUs that never answered the crash NMI/IPI, so
+    the dump has no registers for them; [] for a kdump where every CPU answered):
+    bt must list exactly these in missing_cpus, each with a reason that says the
+    CPU did not answer, give none of them a stack, and still give a stack to
+    every other online CPU."""
+    if "missed_crash_ipi_cpus" not in truth:
+        return
+    bt = run_json(lockcore, "bt", dump, "-a")
+    if bt is None:
+        return
+    want = sorted(truth["missed_crash_ipi_cpus"])
+    missing = bt.get("missing_cpus")
+    reasons = bt.get("missing_reasons") or []
+    expect("missing_cpus (CPUs that missed the crash NMI/IPI)", sorted(missing or []), want)
+    if missing is None or len(reasons) != len(missing):
+        fail("missing_reasons %r do not pair with missing_cpus %r" % (reasons, missing))
+    else:
+        for cpu, why in zip(missing, reasons):
+            if cpu in want and "did not answer the crash" not in (why or ""):
+                fail("missing CPU %d: reason %r does not say it missed the crash NMI/IPI"
+                     % (cpu, why))
+    with_stack = sorted(st["cpu"] for st in bt.get("stacks", []) if st.get("cpu") is not None)
+    for cpu in want:
+        if cpu in with_stack:
+            fail("missing CPU %d has a stack in bt -a (a note given to the wrong CPU?)" % cpu)
+    online = truth.get("online_cpus")
+    if isinstance(online, list):
+        expect("CPUs with a stack", with_stack, sorted(c for c in online if c not in want))
+
+
 # spinlock_t and raw_spinlock_t are the same bytes unless PREEMPT_RT: one family.
 LOCK_FAMILY = {"raw_spinlock": "spinlock"}
 
@@ -513,6 +546,7 @@ def run_checks(lockcore, fixture):
     check_ps(lockcore, dump, truth)
     check_log(lockcore, dump, fixture, truth)
     check_bt(lockcore, dump, truth, fixture)
+    check_missing_cpus(lockcore, dump, truth)
     check_locks(lockcore, dump, truth)
     check_ipi(lockcore, dump, truth)
     apply_known_gaps(fixture)
