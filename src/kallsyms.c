@@ -355,10 +355,8 @@ static const struct lc_symbol *lazy_preferred(struct lazy *lz, uint32_t first)
 		const struct lc_symbol *s = lazy_symbol(lz, i);
 		if (!s)
 			continue;
-		if (!best || (is_global_type(s->type) && !is_global_type(best->type)))
+		if (!best || lc_symbol_preference(s, best) < 0)
 			best = s;
-		if (is_global_type(best->type))
-			break;
 	}
 	return best;
 }

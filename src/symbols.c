@@ -66,16 +66,40 @@ struct lc_error *lc_symbols_add(struct lc_symbols *syms, uint64_t address, const
 	return NULL;
 }
 
+/*
+ * Linker labels mark where a section starts or ends ("__sched_text_start",
+ * "_stext"); a function at the same address is the better name for code there.
+ */
+static bool is_linker_label(const char *name)
+{
+	size_t len = strlen(name);
+	if (name[0] == '_' && name[1] == '_' &&
+	    ((len > 6 && !strcmp(name + len - 6, "_start")) ||
+	     (len > 4 && !strcmp(name + len - 4, "_end"))))
+		return true;
+	return !strcmp(name, "_stext") || !strcmp(name, "_etext") || !strcmp(name, "_text") ||
+	       !strcmp(name, "_sinittext") || !strcmp(name, "_einittext");
+}
+
+int lc_symbol_preference(const struct lc_symbol *x, const struct lc_symbol *y)
+{
+	/* Global names first, then real functions/objects before section labels. */
+	int gx = isupper((unsigned char)x->type), gy = isupper((unsigned char)y->type);
+	if (gx != gy)
+		return gy - gx;
+	bool lx = is_linker_label(x->name), ly = is_linker_label(y->name);
+	if (lx != ly)
+		return lx - ly;
+	return strcmp(x->name, y->name);
+}
+
 static int cmp_address(const void *a, const void *b)
 {
 	const struct lc_symbol *x = a, *y = b;
 	if (x->address != y->address)
 		return x->address < y->address ? -1 : 1;
-	/* Among aliases, prefer global names first so lookups show them. */
-	int gx = isupper((unsigned char)x->type), gy = isupper((unsigned char)y->type);
-	if (gx != gy)
-		return gy - gx;
-	return strcmp(x->name, y->name);
+	/* Among aliases, the preferred name sorts first so lookups show it. */
+	return lc_symbol_preference(x, y);
 }
 
 static bool is_global(char type)

@@ -53,6 +53,8 @@ struct lc_error *lc_symbols_finalize(struct lc_symbols *syms);
 const struct lc_symbol *lc_symbols_find(const struct lc_symbols *syms, const char *name);
 /* The symbol containing address (largest address <= it, within its size), or NULL. */
 const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_t address);
+/* Order of preference among aliases at one address: < 0 when x is the better name. */
+int lc_symbol_preference(const struct lc_symbol *x, const struct lc_symbol *y);
 /* Parse a System.map (text "addr type name" lines). */
 struct lc_error *lc_symbols_load_system_map(struct lc_symbols *syms, const char *path);
 
