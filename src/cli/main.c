@@ -9,8 +9,6 @@
 static const struct lc_cli_command commands[] = {
 	{"info", "describe the dump: format, architecture, kernel, CPUs, crash", "", lc_cmd_info},
 	{"ps", "list every task with pid, state and CPU", "", lc_cmd_ps},
-	{"extract", "write a minimal dump holding only the pages the analyses read",
-	 "--minimal [--zstd] OUTPUT", lc_cmd_extract},
 	{"log", "the kernel log, with what never reached a console or left a CPU",
 	 "[-l LEVELS] [--cpu N] [--caller] [--unflushed] [--events] [-T]", lc_cmd_log},
 	{"bt", "stack traces of every CPU (or CPUs, or tasks by pid)", "[-a | CPU... | -p PID...]",
@@ -19,6 +17,8 @@ static const struct lc_cli_command commands[] = {
 	 lc_cmd_locks},
 	{"ipi", "CPUs waiting for cross-CPU function calls, and the targets that do not answer", "",
 	 lc_cmd_ipi},
+	{"extract", "write a minimal dump holding only the pages the analyses read",
+	 "--minimal [--zstd] OUTPUT", lc_cmd_extract},
 };
 
 static void usage(FILE *out)
