@@ -191,8 +191,15 @@ static void many_targets(struct ctx *c, unsigned cpu, struct lc_ipi_wait *w)
 	struct lc_error *err = lc_symbol_address(c->prog, "cfd_data", &cfd);
 	if (!err)
 		err = lc_percpu_address(c->prog, cfd, cpu, &cfd);
+	/*
+	 * The per-CPU csds hang off cfd_data->pcpu (struct cfd_percpu, which
+	 * wraps the csd) since the CSD lock-wait debugging rework; 5.10 points at
+	 * the call_single_data_t array directly through ->csd.
+	 */
+	bool wrapped = lc_types_has_member(c->types, "struct call_function_data", "pcpu");
 	if (!err)
-		err = lc_read_member(c->prog, cfd, "struct call_function_data", "pcpu", &pcpu);
+		err = lc_read_member(c->prog, cfd, "struct call_function_data",
+				     wrapped ? "pcpu" : "csd", &pcpu);
 	if (!err)
 		err = lc_member_address(c->prog, cfd, "struct call_function_data", "cpumask",
 					&mask);
@@ -201,7 +208,8 @@ static void many_targets(struct ctx *c, unsigned cpu, struct lc_ipi_wait *w)
 		lc_error_destroy(err);
 		return;
 	}
-	lc_error_destroy(lc_types_offsetof(c->types, "struct cfd_percpu", "csd", &csd_off));
+	if (wrapped)
+		lc_error_destroy(lc_types_offsetof(c->types, "struct cfd_percpu", "csd", &csd_off));
 	/* cpumask_var_t is a pointer with CONFIG_CPUMASK_OFFSTACK, else the mask itself. */
 	struct lc_member_info mi;
 	if (!failed(lc_types_member_info(c->types, "struct call_function_data", "cpumask", &mi)) &&
