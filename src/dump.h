@@ -61,5 +61,11 @@ struct lc_error *lc_dump_notes(struct lc_dump *dump, const uint8_t **ret, size_t
 
 /* Start or stop recording physical pages read (recorder NULL stops). */
 void lc_dump_set_recorder(struct lc_dump *dump, lc_page_recorder_fn *recorder, void *arg);
+/*
+ * Reads that only search (scanning kernel text for a table) need not be kept:
+ * pages missing from a minimal dump read as zeros there and the search still
+ * lands on the same, recorded, table.
+ */
+void lc_dump_pause_recording(struct lc_dump *dump, bool paused);
 
 #endif

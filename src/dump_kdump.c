@@ -29,6 +29,7 @@ struct lc_dump {
 	lc_page_recorder_fn *recorder;
 	void *recorder_arg;
 	bool in_recorder; /* translating inside the page callback */
+	bool recording_paused;
 };
 
 static struct lc_error *kdump_error(struct lc_dump *dump, kdump_status status, const char *what)
@@ -310,7 +311,7 @@ static void record_range(struct lc_dump *dump, enum lc_addr_space space, uint64_
 struct lc_error *lc_dump_read(struct lc_dump *dump, enum lc_addr_space space, uint64_t addr,
 			      void *buf, size_t len)
 {
-	if (dump->recorder)
+	if (dump->recorder && !dump->recording_paused)
 		record_range(dump, space, addr, len);
 	size_t got = len;
 	kdump_addrspace_t as = space == LC_KVADDR ? KDUMP_KVADDR : KDUMP_MACHPHYSADDR;
@@ -355,7 +356,7 @@ static addrxlat_status recording_get_page(const addrxlat_cb_t *cb, addrxlat_buff
 	struct lc_dump *dump = cb->priv;
 	addrxlat_fulladdr_t want = buf->addr;
 	addrxlat_status st = cb->next->get_page(cb->next, buf);
-	if (st != ADDRXLAT_OK || !dump->recorder || dump->in_recorder)
+	if (st != ADDRXLAT_OK || !dump->recorder || dump->in_recorder || dump->recording_paused)
 		return st;
 	if (want.as == ADDRXLAT_MACHPHYSADDR || want.as == ADDRXLAT_KPHYSADDR) {
 		dump->recorder(dump->recorder_arg, page_of(dump, want.addr));
@@ -401,4 +402,9 @@ struct lc_error *lc_dump_notes(struct lc_dump *dump, const uint8_t **ret, size_t
 	*ret = dump->notes;
 	*ret_size = dump->notes_size;
 	return NULL;
+}
+
+void lc_dump_pause_recording(struct lc_dump *dump, bool paused)
+{
+	dump->recording_paused = paused;
 }

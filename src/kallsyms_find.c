@@ -155,7 +155,9 @@ static struct lc_error *locate_from_token_index(struct lc_program *prog, uint64_
 	lc_autofree uint8_t *mbuf = malloc(mlen ? mlen : 1);
 	if (!mbuf)
 		return lc_error_nomem;
+	lc_dump_pause_recording(prog->dump, true);
 	read_lenient(prog, mstart, mbuf, mlen);
+	lc_dump_pause_recording(prog->dump, false);
 	size_t w = mlen / 4;
 	if (w && lc_load_uint(mbuf + (w - 1) * 4, 4, be) == 0 && w >= 2 &&
 	    lc_load_uint(mbuf + (w - 2) * 4, 4, be) != 0)
@@ -188,7 +190,9 @@ static struct lc_error *locate_from_token_index(struct lc_program *prog, uint64_
 	lc_autofree uint8_t *nbuf = malloc(nlen ? nlen : 1);
 	if (!nbuf)
 		return lc_error_nomem;
+	lc_dump_pause_recording(prog->dump, true);
 	read_lenient(prog, nstart, nbuf, nlen);
+	lc_dump_pause_recording(prog->dump, false);
 	uint32_t min_n = (nmarkers - 1) * 256 + 1, max_n = nmarkers * 256;
 	uint64_t last_marker = markers[nmarkers - 1];
 	for (uint64_t kn = (km - last_marker) & ~7ull; kn >= nstart + 16; kn -= 8) {
@@ -200,6 +204,12 @@ static struct lc_error *locate_from_token_index(struct lc_program *prog, uint64_
 				&end) ||
 		    km - (kn + end) >= 8)
 			continue;
+		/* The markers were read unrecorded with the search: keep their pages too. */
+		uint8_t *keep = malloc((size_t)(tt - km));
+		if (keep) {
+			lc_error_destroy(lc_read(prog, km, keep, (size_t)(tt - km)));
+			free(keep);
+		}
 		*loc = (struct lc_kallsyms_location){
 			.names = kn,
 			.num_syms = kn - 8,
@@ -249,7 +259,9 @@ struct lc_error *lc_kallsyms_load_search(struct lc_program *prog, struct lc_symb
 	uint64_t from = start;
 	for (int attempt = 0; attempt < 4; attempt++) {
 		uint64_t ti = 0;
+		lc_dump_pause_recording(prog->dump, true);
 		struct lc_error *err = find_token_index(prog, from, end, &ti);
+		lc_dump_pause_recording(prog->dump, false);
 		if (err)
 			return lc_error_prefix(err, "searching memory for kallsyms");
 		struct lc_kallsyms_location loc;
