@@ -255,8 +255,15 @@ def same_function(ours, theirs):
     DWARF names the function they belong to."""
     if ours is not None and "." in ours:
         ours = ours.split(".")[0]
+    # Inner labels whose name does not start with their function's: 6.12's
+    # head_64.S has SYM_INNER_LABEL(common_startup_64) inside secondary_startup_64.
+    if INNER_LABELS.get(ours) == theirs:
+        return True
     return ours == theirs or (ours is not None and theirs is not None
                               and ours.startswith(theirs + "_"))
+
+
+INNER_LABELS = {"common_startup_64": "secondary_startup_64"}
 
 
 def same_sequence(ours, theirs):
