@@ -214,6 +214,29 @@ def check_log_events(log, truth):
                 fail("no %s event naming a CPU for %r" % (kind, line))
 
 
+def check_unflushed(log, truth):
+    """Text left in the per-CPU NMI/safe buffers (kernels up to 5.14), as drgn
+    read the raw buffers: every line must be a record of that CPU marked
+    unflushed, and no other CPU may have unflushed records."""
+    buffers = truth.get("printk_safe_buffers")
+    if buffers is None:
+        return
+    want = {}
+    for seq in buffers.values():
+        for cpu, buf in seq.items():
+            for line in buf["text"].split("\n"):
+                # Each message starts with KERN_SOH and a level digit.
+                if line.startswith("\x01") and len(line) > 2:
+                    line = line[2:]
+                if line:
+                    want.setdefault(int(cpu), []).append(line)
+    got = {}
+    for r in log.get("records", []):
+        if r.get("unflushed"):
+            got.setdefault(r.get("cpu"), []).append(r["text"])
+    expect("unflushed per-CPU printk text", got, want)
+
+
 def check_log(lockcore, dump, fixture, truth):
     """Every kernel log record as drgn's get_printk_records() read it when the
     fixture was made (drgn-log.json, written by tests/drgn_log.py), and the
@@ -222,6 +245,7 @@ def check_log(lockcore, dump, fixture, truth):
     if log is None:
         return
     check_log_events(log, truth)
+    check_unflushed(log, truth)
     path = os.path.join(fixture, "drgn-log.json")
     if not os.path.exists(path):
         return
