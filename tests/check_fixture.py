@@ -474,8 +474,10 @@ def check_locks(lockcore, dump, truth):
             fail("locks: %s at %s (%s) not found" % (name, t.get("address", "unknown address"),
                                                      t.get("kind", t.get("type"))))
             continue
-        if l["symbol"] is None and "symbol cache" in SYMBOLS_SOURCE and \
-                not t.get("address"):
+        no_kallsyms_all = "symbol cache" in SYMBOLS_SOURCE or (
+            "-k" in EXTRA_ARGS and truth["arch"] in ("aarch64", "arm64", "ppc64le"))
+        if l["symbol"] is None and no_kallsyms_all and not t.get("address") and \
+                l.get("module"):
             # Without CONFIG_KALLSYMS_ALL a module keeps only its functions in
             # kallsyms (kernel/module/kallsyms.c, is_core_symbol): nothing in
             # the dump names a module's variable.
