@@ -315,6 +315,7 @@ void lc_ppc64_irq_state(struct lc_program *prog, int cpu, const struct lc_regset
 	 */
 	bool soft = have_softe && (softe & (IRQS_DISABLED | IRQS_PMI_DISABLED));
 	char paca_note[64] = "";
+	bool paca_soft = false, have_paca = false;
 	if (prog && cpu >= 0) {
 		uint64_t paca, mask, happened;
 		struct lc_error *err = paca_of(prog, (unsigned)cpu, &paca);
@@ -323,11 +324,25 @@ void lc_ppc64_irq_state(struct lc_program *prog, int cpu, const struct lc_regset
 		if (!err)
 			err = lc_read_member(prog, paca, "struct paca_struct", "irq_happened",
 					     &happened);
-		if (!err)
+		if (!err) {
+			have_paca = true;
+			paca_soft = mask & (IRQS_DISABLED | IRQS_PMI_DISABLED);
 			snprintf(paca_note, sizeof(paca_note),
 				 "; paca irq_soft_mask=0x%" PRIx64 " irq_happened=0x%" PRIx64, mask,
 				 happened);
+		}
 		lc_error_destroy(err);
+	}
+	/*
+	 * A CPU's current soft mask lives in its paca: the softe slot of crash-time
+	 * registers is whatever the note writer put there (QEMU writes 0).
+	 */
+	if (have_paca) {
+		ret->state = (!ee || paca_soft) ? LC_IRQS_OFF : LC_IRQS_ON;
+		snprintf(ret->reason, sizeof(ret->reason), "%s: MSR.EE=%d%s",
+			 !ee ? "hard-disabled" : paca_soft ? "soft-masked" : "enabled", ee ? 1 : 0,
+			 paca_note);
+		return;
 	}
 	ret->state = (!ee || soft) ? LC_IRQS_OFF : LC_IRQS_ON;
 	if (have_softe)

@@ -59,6 +59,27 @@ const char *lc_confidence_name(enum lc_confidence c)
  * member holding the offset. False when the type is unknown or the offset
  * falls in padding.
  */
+/* A lock type by any name in its typedef chain (spinlock_t, struct mutex, ...). */
+static bool is_lock_type(const struct lc_type *t)
+{
+	static const char *const names[] = {
+		"spinlock_t",	   "raw_spinlock_t", "arch_spinlock_t", "rwlock_t",
+		"arch_rwlock_t",   "spinlock",	     "raw_spinlock",    "qspinlock",
+		"qrwlock",	   "mutex",	     "rw_semaphore",    "semaphore",
+		"percpu_rw_semaphore",
+	};
+	for (int depth = 0; t && depth < 8; depth++) {
+		for (size_t i = 0; t->name && i < LC_ARRAY_SIZE(names); i++) {
+			if (!strcmp(t->name, names[i]))
+				return true;
+		}
+		if (t->kind != LC_TYPE_TYPEDEF && t->kind != LC_TYPE_QUALIFIED)
+			break;
+		t = t->target;
+	}
+	return false;
+}
+
 static bool member_name(struct lc_program *prog, const struct lc_symbol *sym, uint64_t offset,
 			char *buf, size_t size)
 {
@@ -72,7 +93,8 @@ static bool member_name(struct lc_program *prog, const struct lc_symbol *sym, ui
 		return false;
 	}
 	size_t len = (size_t)snprintf(buf, size, "%s", sym->name);
-	for (int depth = 0; depth < 16 && offset; depth++) {
+	/* At offset 0 keep descending until the lock itself (rcu_state.node[0].lock). */
+	for (int depth = 0; depth < 16 && (offset || !is_lock_type(t)); depth++) {
 		t = lc_type_unqualified(t);
 		if (t->kind == LC_TYPE_ARRAY && t->target) {
 			const struct lc_type *elem = lc_type_unqualified(t->target);
@@ -127,9 +149,11 @@ const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf
 			buf[0] = '\0';
 		return buf;
 	}
+	if (member_name(prog, s, addr - s->address, buf, size))
+		return buf;
 	if (addr == s->address)
 		snprintf(buf, size, "%s", s->name);
-	else if (!member_name(prog, s, addr - s->address, buf, size))
+	else
 		snprintf(buf, size, "%s+0x%" PRIx64, s->name, addr - s->address);
 	return buf;
 }
