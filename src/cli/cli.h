@@ -40,6 +40,7 @@ struct lc_error *lc_cli_open(struct lc_cli *cli, struct lc_program **ret);
 int lc_cmd_info(struct lc_cli *cli);
 int lc_cmd_ps(struct lc_cli *cli);
 int lc_cmd_extract(struct lc_cli *cli);
+int lc_cmd_cache(struct lc_cli *cli);
 
 /* JSON renderings, shared by the commands and by extract's same-answer check. */
 void lc_render_locks_json(const struct lc_lock_report *r, FILE *out);

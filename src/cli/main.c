@@ -17,6 +17,8 @@ static const struct lc_cli_command commands[] = {
 	 lc_cmd_locks},
 	{"ipi", "CPUs waiting for cross-CPU function calls, and the targets that do not answer", "",
 	 lc_cmd_ipi},
+	{"cache", "write the symbol and type caches of a -dbg vmlinux (the argument is it)", "",
+	 lc_cmd_cache},
 	{"extract", "write a minimal dump holding only the pages the analyses read",
 	 "--minimal [--zstd] OUTPUT", lc_cmd_extract},
 };
