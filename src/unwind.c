@@ -372,7 +372,12 @@ static struct lc_error *build_cpu_stacks(struct lc_program *prog, struct lc_unwi
 		st->cpu = (int)c;
 		st->pid = -1;
 		if (!cpu->have) {
-			if (k->cpus[c].present || k->cpus[c].online)
+			if (cpu->late_note)
+				add_missing(s, c,
+					    "no PRSTATUS note, though its crash_notes buffer is filled: "
+					    "the CPU did not answer the crash NMI/IPI in time (it saved "
+					    "its registers after the capture kernel read them)");
+			else if (k->cpus[c].present || k->cpus[c].online)
 				add_missing(s, c,
 					    kdump_style
 						    ? "no PRSTATUS note and an empty crash_notes "

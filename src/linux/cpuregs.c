@@ -369,6 +369,16 @@ static struct lc_error *build(struct lc_program *prog, struct lc_cpuregs *cr)
 		cr->mapping = lc_cpuregs_match(nnotes, note_regs, note_pids, n, mem, mem_valid,
 					       mem_pids, present, curr_pids, cpu_note);
 	}
+	/*
+	 * In a kdump dump the notes are copies of the crash_notes buffers taken
+	 * when the capture kernel started; then a CPU whose buffer is filled but
+	 * has no note wrote it afterwards.
+	 */
+	bool notes_are_crash_notes = false;
+	for (unsigned c = 0; c < n; c++) {
+		if (cpu_note[c] >= 0 && mem_valid[c] && regs_equal(&note_regs[cpu_note[c]], &mem[c]))
+			notes_are_crash_notes = true;
+	}
 	bool *used = calloc(nnotes ? nnotes : 1, sizeof(*used));
 	if (!used) {
 		err = lc_error_nomem;
@@ -383,6 +393,9 @@ static struct lc_error *build(struct lc_program *prog, struct lc_cpuregs *cr)
 			cpu->regs = note_regs[cpu_note[c]];
 			cpu->pid = note_pids[cpu_note[c]];
 			snprintf(cpu->source, sizeof(cpu->source), "PRSTATUS note %d", cpu_note[c]);
+		} else if (mem_valid[c] && notes_are_crash_notes) {
+			/* Too late for the capture kernel: not the CPU's state at the crash. */
+			cpu->late_note = true;
 		} else if (mem_valid[c]) {
 			cpu->have = true;
 			cpu->from_memory = true;

@@ -23,6 +23,9 @@ struct lc_cpu_regs {
 	int32_t pid;        /* pr_pid of the note */
 	struct lc_regset regs;
 	bool crash_notes_saved; /* the CPU's crash_notes buffer holds a PRSTATUS */
+	/* No note, yet a filled crash_notes buffer, in a dump whose notes are the
+	 * crash_notes: the CPU saved its registers after the capture kernel read them. */
+	bool late_note;
 	char source[64];        /* "PRSTATUS note 2", "crash_notes (no note in the dump)" */
 };
 
