@@ -69,6 +69,15 @@ struct lc_error *lc_unwind_read_u64(struct lc_unwinder *uw, uint64_t addr, uint6
 }
 
 
+const struct lc_symbol *lc_unwind_symbol(struct lc_unwinder *uw, uint64_t pc, bool interrupted)
+{
+	uint64_t at = interrupted ? pc : pc - 1;
+	const struct lc_module *mod = lc_unwind_module_at(uw, at);
+	if (mod)
+		return lc_module_symbol(uw->prog, mod, at);
+	return uw->symbols ? lc_symbols_lookup(uw->symbols, at) : NULL;
+}
+
 struct lc_error *lc_stack_push(struct lc_unwinder *uw, struct lc_stack *st, uint64_t pc,
 			       uint64_t sp, uint64_t cfa, bool interrupted, struct lc_frame **ret)
 {
@@ -83,11 +92,7 @@ struct lc_error *lc_stack_push(struct lc_unwinder *uw, struct lc_stack *st, uint
 	/* A return address may be the first byte after a call to a noreturn function. */
 	uint64_t at = interrupted ? pc : pc - 1;
 	const struct lc_module *mod = lc_unwind_module_at(uw, at);
-	const struct lc_symbol *sym = NULL;
-	if (mod)
-		sym = lc_module_symbol(uw->prog, mod, at);
-	else if (uw->symbols)
-		sym = lc_symbols_lookup(uw->symbols, at);
+	const struct lc_symbol *sym = lc_unwind_symbol(uw, pc, interrupted);
 	if (sym) {
 		f->function = sym->name;
 		f->offset = pc - sym->address;

@@ -145,6 +145,12 @@ struct lc_unwinder {
 /* The loaded module whose text holds addr, or NULL (always NULL without a program). */
 const struct lc_module *lc_unwind_module_at(struct lc_unwinder *uw, uint64_t addr);
 
+/*
+ * The symbol (vmlinux or module) of a pc: a return address is looked up one
+ * byte back, so a call at the very end of a function names the caller.
+ */
+const struct lc_symbol *lc_unwind_symbol(struct lc_unwinder *uw, uint64_t pc, bool interrupted);
+
 /* Bounded 8-byte read through the unwinder's reader. */
 struct lc_error *lc_unwind_read_u64(struct lc_unwinder *uw, uint64_t addr, uint64_t *ret);
 

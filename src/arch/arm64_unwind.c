@@ -69,7 +69,7 @@ uint64_t lc_arm64_strip_pac(uint64_t addr, uint64_t pac_mask)
 
 static const struct lc_symbol *sym_of(struct lc_unwinder *uw, uint64_t pc, bool interrupted)
 {
-	return uw->symbols ? lc_symbols_lookup(uw->symbols, interrupted ? pc : pc - 1) : NULL;
+	return lc_unwind_symbol(uw, pc, interrupted);
 }
 
 /* Is the interrupted frame's caller only in the link register (a leaf, or a prologue)? */

@@ -59,7 +59,7 @@ void lc_ppc64_unwind_free(void *data)
 
 static const struct lc_symbol *sym_of(struct lc_unwinder *uw, uint64_t pc, bool interrupted)
 {
-	return uw->symbols ? lc_symbols_lookup(uw->symbols, interrupted ? pc : pc - 1) : NULL;
+	return lc_unwind_symbol(uw, pc, interrupted);
 }
 
 /* Find pt_regs in the frame at sp: true with *ret set when it is an exception frame. */
