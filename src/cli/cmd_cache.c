@@ -31,10 +31,16 @@ int lc_cmd_cache(struct lc_cli *cli)
 						   "'%s' has no build-id: nothing to key a cache by",
 						   cli->dump));
 	}
+	/* The build-id belongs to vm: name the cache files while it is alive. */
+	char *sym_path = NULL, *type_path = NULL;
+	lc_error_destroy(lc_cache_path(id, ".syms", &sym_path));
+	lc_error_destroy(lc_type_cache_path(id, &type_path));
 	size_t sym_size = 0, type_size = 0;
 	err = lc_symbol_cache_store_vmlinux(id, vm, &sym_size);
 	if (err) {
 		lc_vmlinux_destroy(vm);
+		free(sym_path);
+		free(type_path);
 		return lc_cli_fail(lc_error_prefix(err, "writing the symbol cache"));
 	}
 	Elf *elf = lc_vmlinux_debug_elf(vm, &err);
@@ -45,17 +51,18 @@ int lc_cmd_cache(struct lc_cli *cli)
 		err = lc_type_cache_store(id, dwarf, &type_size);
 	if (dwarf)
 		dwarf->ops->destroy(dwarf);
-	lc_vmlinux_destroy(vm);
-	if (err)
+	if (err) {
+		lc_vmlinux_destroy(vm);
+		free(sym_path);
+		free(type_path);
 		return lc_cli_fail(lc_error_prefix(err, "writing the type cache"));
-	char *sym_path = NULL, *type_path = NULL;
-	lc_error_destroy(lc_cache_path(id, ".syms", &sym_path));
-	lc_error_destroy(lc_type_cache_path(id, &type_path));
+	}
 	if (!cli->quiet)
 		printf("build-id %s\n  symbols %s (%zu KiB)\n  types   %s (%zu KiB)\n", id,
 		       sym_path ? sym_path : "?", (sym_size + 1023) / 1024,
 		       type_path ? type_path : "?", (type_size + 1023) / 1024);
 	free(sym_path);
 	free(type_path);
+	lc_vmlinux_destroy(vm);
 	return 0;
 }
