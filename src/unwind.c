@@ -78,6 +78,17 @@ const struct lc_symbol *lc_unwind_symbol(struct lc_unwinder *uw, uint64_t pc, bo
 	return uw->symbols ? lc_symbols_lookup(uw->symbols, at) : NULL;
 }
 
+void lc_frame_set_exception(struct lc_unwinder *uw, struct lc_frame *f, uint64_t regs_address,
+			    const struct lc_regset *regs)
+{
+	f->exception = true;
+	f->regs_address = regs_address;
+	f->regs = malloc(sizeof(*f->regs));
+	if (f->regs)
+		*f->regs = *regs;
+	uw->arch->irq_state(NULL, -1, regs, &f->irqs);
+}
+
 struct lc_error *lc_stack_push(struct lc_unwinder *uw, struct lc_stack *st, uint64_t pc,
 			       uint64_t sp, uint64_t cfa, bool interrupted, struct lc_frame **ret)
 {

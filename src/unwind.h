@@ -160,6 +160,12 @@ struct lc_error *lc_unwind_read_u64(struct lc_unwinder *uw, uint64_t addr, uint6
  */
 struct lc_error *lc_stack_push(struct lc_unwinder *uw, struct lc_stack *st, uint64_t pc,
 			       uint64_t sp, uint64_t cfa, bool interrupted, struct lc_frame **ret);
+/*
+ * Mark f as resumed from pt_regs saved at regs_address: keep the registers and
+ * the IRQ state they show (decoded through the arch table).
+ */
+void lc_frame_set_exception(struct lc_unwinder *uw, struct lc_frame *f, uint64_t regs_address,
+			    const struct lc_regset *regs);
 /* Record why a walk ended; complete says it reached the natural end. */
 void lc_stack_stop(struct lc_stack *st, bool complete, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -219,12 +219,7 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 				lc_stack_stop_error(st, err, "recording a frame");
 				return;
 			}
-			f->exception = true;
-			f->regs_address = regs_addr;
-			f->regs = malloc(sizeof(*f->regs));
-			if (f->regs)
-				*f->regs = regs;
-			lc_arm64_irq_state(NULL, -1, &regs, &f->irqs);
+			lc_frame_set_exception(uw, f, regs_addr, &regs);
 			lr = regs.r[LC_ARM64_LR];
 			have_lr = true;
 			prev_record = fp;

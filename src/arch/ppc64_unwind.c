@@ -154,12 +154,7 @@ void lc_ppc64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 				lc_stack_stop_error(st, err, "recording a frame");
 				return;
 			}
-			f->exception = true;
-			f->regs_address = regs_addr;
-			f->regs = malloc(sizeof(*f->regs));
-			if (f->regs)
-				*f->regs = regs;
-			lc_ppc64_irq_state(NULL, -1, &regs, &f->irqs);
+			lc_frame_set_exception(uw, f, regs_addr, &regs);
 			lr = regs.r[LC_PPC64_LINK];
 			have_lr = true;
 			sp = next_sp;

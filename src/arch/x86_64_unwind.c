@@ -381,14 +381,8 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 			lc_stack_stop_error(st, err, "recording a frame");
 			return;
 		}
-		if (regs_address) {
-			f->exception = true;
-			f->regs_address = regs_address;
-			f->regs = malloc(sizeof(*f->regs));
-			if (f->regs)
-				*f->regs = next.regs;
-			lc_x86_64_irq_state(NULL, -1, &next.regs, &f->irqs);
-		}
+		if (regs_address)
+			lc_frame_set_exception(uw, f, regs_address, &next.regs);
 		s = next;
 	}
 }
