@@ -21,11 +21,17 @@
 
 static struct lc_error *render_reports(struct lc_program *prog, char **locks_ret, char **ipi_ret);
 
+/* The lock and IPI answers of the source dump, kept from the recorded run. */
+struct reports {
+	char *locks, *ipi;
+};
+
 /*
  * The analyses whose pages a minimal dump keeps. Each reads through the
- * program's caches, so running them once is enough.
+ * program's caches, so running them once is enough; the lock and IPI reports
+ * are not cached, so their renderings are kept for the comparison.
  */
-static struct lc_error *run_analyses(struct lc_program *prog)
+static struct lc_error *run_analyses(struct lc_program *prog, struct reports *ret)
 {
 	const struct lc_kernel *k;
 	struct lc_error *err = lc_kernel_get(prog, &k);
@@ -46,11 +52,7 @@ static struct lc_error *run_analyses(struct lc_program *prog)
 		if (tasks->tasks[i].state == 'D')
 			lc_error_destroy(lc_stacks_task(prog, tasks->tasks[i].address, &st));
 	}
-	char *locks = NULL, *ipi = NULL;
-	err = render_reports(prog, &locks, &ipi);
-	free(locks);
-	free(ipi);
-	return err;
+	return render_reports(prog, &ret->locks, &ret->ipi);
 }
 
 /* The lock and IPI reports as their JSON, the form in which two dumps' answers compare. */
@@ -84,18 +86,14 @@ static struct lc_error *render_reports(struct lc_program *prog, char **locks_ret
 	return NULL;
 }
 
-static struct lc_error *compare_reports(struct lc_program *a, struct lc_program *b)
+static struct lc_error *compare_reports(const struct reports *a, struct lc_program *b)
 {
-	char *la = NULL, *ia = NULL, *lb = NULL, *ib = NULL;
-	struct lc_error *err = render_reports(a, &la, &ia);
-	if (!err)
-		err = render_reports(b, &lb, &ib);
-	if (!err && strcmp(la, lb) != 0)
+	char *lb = NULL, *ib = NULL;
+	struct lc_error *err = render_reports(b, &lb, &ib);
+	if (!err && strcmp(a->locks, lb) != 0)
 		err = lc_error_create(LC_ERR_BAD_DATA, "the lock reports differ");
-	if (!err && strcmp(ia, ib) != 0)
+	if (!err && strcmp(a->ipi, ib) != 0)
 		err = lc_error_create(LC_ERR_BAD_DATA, "the IPI reports differ");
-	free(la);
-	free(ia);
 	free(lb);
 	free(ib);
 	return err;
@@ -157,7 +155,8 @@ static struct lc_error *compare_stacks(struct lc_program *a, struct lc_program *
 }
 
 /* What must come out the same from both dumps. */
-static struct lc_error *compare(struct lc_program *a, struct lc_program *b)
+static struct lc_error *compare(struct lc_program *a, const struct reports *ra,
+			       struct lc_program *b)
 {
 	const struct lc_kernel *ka, *kb;
 	const struct lc_task_list *ta, *tb;
@@ -193,7 +192,7 @@ static struct lc_error *compare(struct lc_program *a, struct lc_program *b)
 	}
 	if ((err = compare_logs(a, b)) || (err = compare_stacks(a, b)))
 		return err;
-	return compare_reports(a, b);
+	return compare_reports(ra, b);
 }
 
 static void record(void *arg, uint64_t page)
@@ -245,7 +244,8 @@ int lc_cmd_extract(struct lc_cli *cli)
 		lc_u64set_deinit(&pages);
 		return lc_cli_fail(err);
 	}
-	err = run_analyses(prog);
+	struct reports reports = {0};
+	err = run_analyses(prog, &reports);
 	lc_dump_set_recorder(prog->dump, NULL, NULL);
 
 	/* The set's slots hold the pages (0 is tracked on the side). */
@@ -279,6 +279,8 @@ int lc_cmd_extract(struct lc_cli *cli)
 	}
 	free(elf_path);
 	if (err) {
+		free(reports.locks);
+		free(reports.ipi);
 		lc_program_destroy(prog);
 		return lc_cli_fail(lc_error_prefix(err, "extracting"));
 	}
@@ -288,9 +290,11 @@ int lc_cmd_extract(struct lc_cli *cli)
 	small_opts.progress = NULL;
 	err = lc_program_open(out, &small_opts, &small);
 	if (!err) {
-		err = compare(prog, small);
+		err = compare(prog, &reports, small);
 		lc_program_destroy(small);
 	}
+	free(reports.locks);
+	free(reports.ipi);
 	lc_program_destroy(prog);
 	if (err)
 		return lc_cli_fail(lc_error_prefix(err, "the minimal dump '%s' does not give the "
