@@ -8,9 +8,7 @@
 
 #include "lockcore/error.h"
 #include "lockcore/program.h"
-
-struct lc_lock_report;
-struct lc_ipi_report;
+#include "render/render.h"
 
 struct lc_cli {
 	const char *dump;
@@ -32,6 +30,23 @@ struct lc_cli_command {
 	int (*run)(struct lc_cli *cli);
 };
 
+/*
+ * A command that analyzes the dump into one report and renders it, taking no
+ * arguments beyond the dump and the global options (locks, ipi). The report
+ * is opaque here: each command adapts its reader and renderer to these.
+ */
+struct lc_cli_report_command {
+	const char *name;
+	const char *what; /* for errors: "analyzing <what>" */
+	struct lc_error *(*analyze)(struct lc_program *prog, void **ret);
+	void (*render)(const void *report, enum lc_render_format fmt, FILE *out);
+	void (*destroy)(void *report);
+};
+/* Open the dump, analyze, render to stdout in the format the options ask, free. */
+int lc_cli_run_report(struct lc_cli *cli, const struct lc_cli_report_command *cmd);
+/* The report commands, also run by extract to compare a small dump's answers. */
+extern const struct lc_cli_report_command lc_cli_locks_report, lc_cli_ipi_report;
+
 /* Print "lockcore: message" to stderr and return the exit status for it. */
 int lc_cli_fail(struct lc_error *err);
 /* Open the program named by the options, reporting failures. */
@@ -42,9 +57,6 @@ int lc_cmd_ps(struct lc_cli *cli);
 int lc_cmd_extract(struct lc_cli *cli);
 int lc_cmd_cache(struct lc_cli *cli);
 
-/* JSON renderings, shared by the commands and by extract's same-answer check. */
-void lc_render_locks_json(const struct lc_lock_report *r, FILE *out);
-void lc_render_ipi_json(const struct lc_ipi_report *r, FILE *out);
 int lc_cmd_log(struct lc_cli *cli);
 int lc_cmd_bt(struct lc_cli *cli);
 int lc_cmd_locks(struct lc_cli *cli);

@@ -11,9 +11,7 @@
 
 #include "cli/cli.h"
 #include "extract.h"
-#include "linux/csd.h"
 #include "linux/kernel.h"
-#include "linux/locks.h"
 #include "linux/printk.h"
 #include "linux/task.h"
 #include "program.h"
@@ -55,35 +53,28 @@ static struct lc_error *run_analyses(struct lc_program *prog, struct reports *re
 	return render_reports(prog, &ret->locks, &ret->ipi);
 }
 
-/* The lock and IPI reports as their JSON, the form in which two dumps' answers compare. */
+/* One report as its JSON, the form in which two dumps' answers compare. */
+static struct lc_error *render_json(struct lc_program *prog,
+				    const struct lc_cli_report_command *cmd, char **ret)
+{
+	void *report;
+	size_t size;
+	struct lc_error *err = cmd->analyze(prog, &report);
+	if (err)
+		return lc_error_prefix(err, "analyzing %s", cmd->what);
+	FILE *f = open_memstream(ret, &size);
+	if (f) {
+		cmd->render(report, LC_RENDER_JSON, f);
+		fclose(f);
+	}
+	cmd->destroy(report);
+	return f ? NULL : lc_error_nomem;
+}
+
 static struct lc_error *render_reports(struct lc_program *prog, char **locks_ret, char **ipi_ret)
 {
-	struct lc_lock_report *locks;
-	struct lc_ipi_report *ipi;
-	size_t size;
-	struct lc_error *err = lc_locks_analyze(prog, &locks);
-	if (err)
-		return lc_error_prefix(err, "analyzing locks");
-	FILE *f = open_memstream(locks_ret, &size);
-	if (!f) {
-		lc_lock_report_destroy(locks);
-		return lc_error_nomem;
-	}
-	lc_render_locks_json(locks, f);
-	fclose(f);
-	lc_lock_report_destroy(locks);
-	err = lc_ipi_analyze(prog, &ipi);
-	if (err)
-		return lc_error_prefix(err, "analyzing IPIs");
-	f = open_memstream(ipi_ret, &size);
-	if (!f) {
-		lc_ipi_report_destroy(ipi);
-		return lc_error_nomem;
-	}
-	lc_render_ipi_json(ipi, f);
-	fclose(f);
-	lc_ipi_report_destroy(ipi);
-	return NULL;
+	struct lc_error *err = render_json(prog, &lc_cli_locks_report, locks_ret);
+	return err ? err : render_json(prog, &lc_cli_ipi_report, ipi_ret);
 }
 
 static struct lc_error *compare_reports(const struct reports *a, struct lc_program *b)

@@ -1,188 +1,31 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* lockcore locks: every lock someone waits for, its holder and its waiters. */
-#include <inttypes.h>
-#include <stdio.h>
-
 #include "cli/cli.h"
-#include "json.h"
 #include "linux/locks.h"
-#include "program.h"
 
-static const char *mode_name(char mode)
+static struct lc_error *analyze(struct lc_program *prog, void **ret)
 {
-	return mode == 'r' ? "read" : mode == 'w' ? "write" : NULL;
+	struct lc_lock_report *r;
+	struct lc_error *err = lc_locks_analyze(prog, &r);
+	if (!err)
+		*ret = r;
+	return err;
 }
 
-static void json_cpu(struct lc_json *j, int cpu)
+static void render(const void *r, enum lc_render_format fmt, FILE *out)
 {
-	if (cpu >= 0)
-		lc_json_int(j, cpu);
-	else
-		lc_json_null(j);
+	lc_render_locks(r, fmt, out);
 }
 
-void lc_render_locks_json(const struct lc_lock_report *r, FILE *out)
+static void destroy(void *r)
 {
-	struct lc_json j;
-	lc_json_init(&j, out, true);
-	lc_json_begin_object(&j);
-	lc_json_key(&j, "locks");
-	lc_json_begin_array(&j);
-	for (size_t i = 0; i < r->count; i++) {
-		const struct lc_lock *l = &r->locks[i];
-		lc_json_begin_object(&j);
-		lc_json_key(&j, "symbol");
-		lc_json_string(&j, l->symbol[0] ? l->symbol : NULL);
-		lc_json_key(&j, "module");
-		lc_json_string(&j, l->module);
-		lc_json_key(&j, "address");
-		lc_json_address(&j, l->address);
-		lc_json_key(&j, "kind");
-		lc_json_string(&j, lc_lock_kind_name(l->kind));
-		lc_json_key(&j, "word");
-		lc_json_address(&j, l->word);
-		if (l->kind == LC_LOCK_RWSEM) {
-			lc_json_key(&j, "owner_word");
-			lc_json_address(&j, l->word2);
-		}
-		lc_json_key(&j, "state");
-		lc_json_string(&j, l->state);
-		lc_json_key(&j, "held");
-		lc_json_bool(&j, l->held);
-		lc_json_key(&j, "owner");
-		const struct lc_lock_owner *o = &l->owner;
-		if (o->confidence == LC_CONFIDENCE_NONE) {
-			lc_json_begin_object(&j);
-			lc_json_key(&j, "cpu");
-			lc_json_null(&j);
-			lc_json_key(&j, "pid");
-			lc_json_null(&j);
-			lc_json_key(&j, "confidence");
-			lc_json_string(&j, "none");
-			lc_json_key(&j, "evidence");
-			lc_json_string(&j, o->evidence[0] ? o->evidence : NULL);
-			lc_json_end_object(&j);
-		} else {
-			lc_json_begin_object(&j);
-			lc_json_key(&j, "cpu");
-			json_cpu(&j, o->cpu);
-			lc_json_key(&j, "on_cpu");
-			lc_json_bool(&j, o->on_cpu);
-			lc_json_key(&j, "pid");
-			if (o->pid >= 0)
-				lc_json_int(&j, o->pid);
-			else
-				lc_json_null(&j);
-			lc_json_key(&j, "comm");
-			lc_json_string(&j, o->comm[0] ? o->comm : NULL);
-			lc_json_key(&j, "task");
-			lc_json_address(&j, o->task);
-			lc_json_key(&j, "mode");
-			lc_json_string(&j, mode_name(o->mode));
-			lc_json_key(&j, "confidence");
-			lc_json_string(&j, lc_confidence_name(o->confidence));
-			lc_json_key(&j, "evidence");
-			lc_json_string(&j, o->evidence);
-			lc_json_end_object(&j);
-		}
-		lc_json_key(&j, "waiters");
-		lc_json_begin_array(&j);
-		for (size_t k = 0; k < l->nwaiters; k++) {
-			const struct lc_lock_waiter *w = &l->waiters[k];
-			lc_json_begin_object(&j);
-			lc_json_key(&j, "cpu");
-			json_cpu(&j, w->cpu);
-			lc_json_key(&j, "pid");
-			if (w->pid >= 0)
-				lc_json_int(&j, w->pid);
-			else
-				lc_json_null(&j);
-			lc_json_key(&j, "comm");
-			lc_json_string(&j, w->comm[0] ? w->comm : NULL);
-			lc_json_key(&j, "spinning");
-			lc_json_bool(&j, w->spinning);
-			lc_json_key(&j, "irqs_disabled");
-			if (w->irqs == LC_IRQS_UNKNOWN)
-				lc_json_null(&j);
-			else
-				lc_json_bool(&j, w->irqs == LC_IRQS_OFF);
-			lc_json_key(&j, "mode");
-			lc_json_string(&j, mode_name(w->mode));
-			lc_json_key(&j, "evidence");
-			lc_json_string(&j, w->evidence);
-			lc_json_end_object(&j);
-		}
-		lc_json_end_array(&j);
-		lc_json_end_object(&j);
-	}
-	lc_json_end_array(&j);
-	lc_json_key(&j, "problems");
-	lc_json_begin_array(&j);
-	for (const char *p = r->problems; p && *p;) {
-		size_t len = strcspn(p, "\n");
-		lc_json_string_len(&j, p, len);
-		p += len + (p[len] == '\n');
-	}
-	lc_json_end_array(&j);
-	lc_json_end_object(&j);
-	lc_json_finish(&j);
+	lc_lock_report_destroy(r);
 }
 
-static void render_text(const struct lc_lock_report *r)
-{
-	if (!r->count)
-		printf("no lock has a waiter: nothing is stuck on a lock\n");
-	for (size_t i = 0; i < r->count; i++) {
-		const struct lc_lock *l = &r->locks[i];
-		const struct lc_lock_owner *o = &l->owner;
-		printf("%s %s at 0x%" PRIx64 "%s%s%s: %s (word 0x%" PRIx64 ")\n",
-		       lc_lock_kind_name(l->kind), l->symbol[0] ? l->symbol : "(no symbol)",
-		       l->address, l->module ? " [" : "", l->module ? l->module : "",
-		       l->module ? "]" : "", l->state, l->word);
-		if (o->confidence != LC_CONFIDENCE_NONE) {
-			printf("  held by pid %d (%s) %s cpu %d%s%s, %s confidence\n    %s\n",
-			       o->pid, o->comm, o->on_cpu ? "on" : "last on", o->cpu,
-			       o->mode ? " for " : "", o->mode ? mode_name(o->mode) : "",
-			       lc_confidence_name(o->confidence), o->evidence);
-		} else {
-			printf("  holder unknown%s%s\n", o->evidence[0] ? ": " : "", o->evidence);
-		}
-		for (size_t k = 0; k < l->nwaiters; k++) {
-			const struct lc_lock_waiter *w = &l->waiters[k];
-			printf("  waiter pid %d (%s) cpu %d: %s%s%s%s\n    %s\n", w->pid, w->comm,
-			       w->cpu, w->spinning ? "spinning" : "sleeping",
-			       w->spinning && w->irqs == LC_IRQS_OFF  ? " with IRQs off"
-			       : w->spinning && w->irqs == LC_IRQS_ON ? " with IRQs on"
-								      : "",
-			       w->mode ? " for " : "", w->mode ? mode_name(w->mode) : "",
-			       w->evidence);
-		}
-	}
-	if (r->problems)
-		printf("\nnot decided:\n%s", r->problems);
-}
+const struct lc_cli_report_command lc_cli_locks_report = {"locks", "locks", analyze, render,
+							  destroy};
 
 int lc_cmd_locks(struct lc_cli *cli)
 {
-	if (cli->argc > 0) {
-		fprintf(stderr, "usage: lockcore locks DUMP\n");
-		return 2;
-	}
-	struct lc_program *prog;
-	struct lc_error *err = lc_cli_open(cli, &prog);
-	if (err)
-		return lc_cli_fail(err);
-	struct lc_lock_report *r;
-	err = lc_locks_analyze(prog, &r);
-	if (err) {
-		lc_program_destroy(prog);
-		return lc_cli_fail(err);
-	}
-	if (cli->json)
-		lc_render_locks_json(r, stdout);
-	else
-		render_text(r);
-	lc_lock_report_destroy(r);
-	lc_program_destroy(prog);
-	return 0;
+	return lc_cli_run_report(cli, &lc_cli_locks_report);
 }

@@ -66,6 +66,28 @@ struct lc_error *lc_cli_open(struct lc_cli *cli, struct lc_program **ret)
 	return lc_program_open(cli->dump, &cli->popts, ret);
 }
 
+int lc_cli_run_report(struct lc_cli *cli, const struct lc_cli_report_command *cmd)
+{
+	if (cli->argc > 0) {
+		fprintf(stderr, "usage: lockcore %s DUMP\n", cmd->name);
+		return 2;
+	}
+	struct lc_program *prog;
+	struct lc_error *err = lc_cli_open(cli, &prog);
+	if (err)
+		return lc_cli_fail(err);
+	void *report;
+	err = cmd->analyze(prog, &report);
+	if (err) {
+		lc_program_destroy(prog);
+		return lc_cli_fail(err);
+	}
+	cmd->render(report, cli->json ? LC_RENDER_JSON : LC_RENDER_TEXT, stdout);
+	cmd->destroy(report);
+	lc_program_destroy(prog);
+	return 0;
+}
+
 /* Global options may appear anywhere; returns how many argv entries were used, 0 if none. */
 static int global_option(struct lc_cli *cli, int argc, char **argv, int i, int *status)
 {
