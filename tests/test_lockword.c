@@ -161,6 +161,105 @@ static void test_ppc64_token(void)
 	CHECK(s.locked && s.cpu == -1);
 }
 
+static void test_ppc_qspinlock(void)
+{
+	struct lc_ppc_qspinlock_state s;
+	char buf[96];
+	lc_ppc_qspinlock_decode(0, &s);
+	CHECK(!s.locked && s.owner_cpu == -1 && !s.sleepy && !s.must_queue && !s.queued && !s.bad);
+	lc_ppc_qspinlock_describe(&s, buf, sizeof(buf));
+	CHECK_STR(buf, "unlocked");
+
+	/* taken uncontended by cpu 0: only the locked bit */
+	lc_ppc_qspinlock_decode(1, &s);
+	CHECK(s.locked && s.owner_cpu == 0 && !s.queued && !s.bad);
+	/* by cpu 5: owner in bits 1-14 */
+	lc_ppc_qspinlock_decode(1 | 5 << 1, &s);
+	CHECK(s.locked && s.owner_cpu == 5 && !s.bad);
+	lc_ppc_qspinlock_describe(&s, buf, sizeof(buf));
+	CHECK_STR(buf, "locked by cpu 5");
+	/* the highest owner the field holds (NR_CPUS may be 16K) */
+	lc_ppc_qspinlock_decode(1 | 16383u << 1, &s);
+	CHECK(s.owner_cpu == 16383 && !s.sleepy && !s.bad);
+
+	/* held by cpu 3, a preempted vCPU seen, the head set must-queue, tail cpu 7 */
+	uint32_t t = lc_ppc_qspinlock_tail(7);
+	CHECK_EQ_U64(t, 8u << 17);
+	lc_ppc_qspinlock_decode(t | 1u << 16 | 1u << 15 | 3 << 1 | 1, &s);
+	CHECK(s.locked && s.owner_cpu == 3 && s.sleepy && s.must_queue && s.queued &&
+	      s.tail_cpu == 7 && !s.bad);
+	lc_ppc_qspinlock_describe(&s, buf, sizeof(buf));
+	CHECK_STR(buf, "locked by cpu 3, sleepy, must queue, queue tail cpu 7");
+
+	/* released with waiters queued: the head has not taken it yet */
+	lc_ppc_qspinlock_decode(lc_ppc_qspinlock_tail(0) | 1u << 16, &s);
+	CHECK(!s.locked && s.owner_cpu == -1 && s.must_queue && s.queued && s.tail_cpu == 0 &&
+	      !s.bad);
+	/* the largest tail: cpu 32766 */
+	lc_ppc_qspinlock_decode(lc_ppc_qspinlock_tail(32766), &s);
+	CHECK(s.queued && s.tail_cpu == 32766);
+
+	/* owner or sleepy without locked: unlock clears the whole low half */
+	lc_ppc_qspinlock_decode(4 << 1, &s);
+	CHECK(s.bad && !s.locked && s.owner_cpu == -1);
+	lc_ppc_qspinlock_decode(1u << 15, &s);
+	CHECK(s.bad);
+	lc_ppc_qspinlock_describe(&s, buf, sizeof(buf));
+	CHECK_STR(buf, "not a powerpc qspinlock value, unlocked, sleepy");
+}
+
+static void test_pv_state(void)
+{
+	/* enum vcpu_state as the kernel numbers it; the decoder takes whatever the dump says */
+	struct lc_pv_state_values v = {.running = 0, .halted = 1, .hashed = 2};
+	CHECK(lc_pv_state_decode(0, &v) == LC_PV_RUNNING);
+	CHECK(lc_pv_state_decode(1, &v) == LC_PV_HALTED);
+	CHECK(lc_pv_state_decode(2, &v) == LC_PV_HASHED);
+	CHECK(lc_pv_state_decode(3, &v) == LC_PV_UNKNOWN);
+	struct lc_pv_state_values other = {.running = 5, .halted = 6, .hashed = 7};
+	CHECK(lc_pv_state_decode(6, &other) == LC_PV_HALTED);
+	CHECK(lc_pv_state_decode(0, &other) == LC_PV_UNKNOWN);
+	CHECK_STR(lc_pv_state_name(LC_PV_HASHED), "hashed");
+	CHECK_STR(lc_pv_state_name(LC_PV_HALTED), "halted");
+	CHECK_STR(lc_pv_state_name(LC_PV_RUNNING), "running");
+	CHECK_STR(lc_pv_state_name((enum lc_pv_state)42), "unknown");
+}
+
+/* The flavor-independent view the lock finder uses. */
+static void test_spinlock_flavors(void)
+{
+	struct lc_spinlock_layout l = {.flavor = LC_SPIN_QSPINLOCK};
+	struct lc_spinlock_state s;
+	lc_qspinlock_layout_init(&l.q, true);
+	lc_spinlock_decode(&l, lc_qspinlock_tail(&l.q, 2, 1) | 0x103, &s);
+	CHECK(s.locked && s.pending && s.queued && s.tail_cpu == 2 && s.tail_idx == 1 &&
+	      s.pv_hashed && s.owner_cpu == -1 && !s.bad);
+	CHECK_STR(s.desc, "locked (paravirt slow), pending, queue tail cpu 2 node 1");
+	lc_spinlock_decode(&l, 0x100, &s);
+	CHECK(!s.locked && s.pending && !s.queued && s.tail_idx == -1 && !s.pv_hashed);
+	lc_spinlock_decode(&l, 0x5, &s);
+	CHECK(s.bad);
+
+	l.flavor = LC_SPIN_PPC_TOKEN;
+	lc_spinlock_decode(&l, 0x80000003u, &s);
+	CHECK(s.locked && s.owner_cpu == 3 && !s.queued && s.tail_idx == -1 && !s.bad);
+	CHECK_STR(s.desc, "locked");
+	lc_spinlock_decode(&l, 0, &s);
+	CHECK(!s.locked && s.owner_cpu == -1);
+	CHECK_STR(s.desc, "unlocked");
+
+	l.flavor = LC_SPIN_PPC_QSPINLOCK;
+	lc_spinlock_decode(&l, lc_ppc_qspinlock_tail(1) | 2 << 1 | 1, &s);
+	CHECK(s.locked && s.owner_cpu == 2 && s.queued && s.tail_cpu == 1 && s.tail_idx == -1 &&
+	      !s.pending && !s.sleepy && !s.must_queue && !s.bad);
+	CHECK_STR(s.desc, "locked by cpu 2, queue tail cpu 1");
+	lc_spinlock_decode(&l, 1u << 15 | 1u << 16 | 1, &s);
+	CHECK(s.sleepy && s.must_queue && s.owner_cpu == 0);
+	/* a generic qspinlock value held by cpu 0 with pending: bit 8 is owner bit 7 here */
+	lc_spinlock_decode(&l, 0x101, &s);
+	CHECK(s.locked && s.owner_cpu == 128 && !s.pending);
+}
+
 static void test_semaphore(void)
 {
 	struct lc_semaphore_state s;
@@ -188,6 +287,9 @@ int main(void)
 	test_rwsem();
 	test_debug_spinlock();
 	test_ppc64_token();
+	test_ppc_qspinlock();
+	test_pv_state();
+	test_spinlock_flavors();
 	test_semaphore();
 	test_kinds();
 	if (check_failures)

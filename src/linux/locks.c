@@ -234,10 +234,15 @@ static bool class_spins(enum wait_class c)
 
 /* ---- the analysis context ---- */
 
+/* One MCS node in use: a CPU queued on a spinning lock (or about to be). */
 struct qnode_info {
 	uint64_t addr, next;
 	int cpu;
 	unsigned idx;
+	/* powerpc qspinlock: the lock the node queues on (the tail names only a CPU) */
+	uint64_t lock;
+	/* what the node says about its waiter, for the evidence ("" when nothing) */
+	char note[64];
 };
 
 struct ctx {
@@ -248,8 +253,7 @@ struct ctx {
 	const struct lc_task_list *tasks;
 	struct lc_lock_report *r;
 	size_t problems_len, problems_cap;
-	struct lc_qspinlock_layout ql;
-	bool simple_spinlock; /* ppc64 arch_spinlock_t { slock } token lock */
+	struct lc_spinlock_layout sl; /* which of the spinning-lock encodings the kernel uses */
 	/* x86 under a hypervisor: waiters spin test-and-set on the locked byte, unqueued */
 	bool virt_spin_lock;
 	uint64_t rw_wait_lock_off;
@@ -341,7 +345,22 @@ static struct lc_lock_waiter *waiter_add(struct lc_lock *l, uint64_t task, int32
 
 /* ---- qspinlock MCS queue ---- */
 
-static void read_qnodes(struct ctx *c)
+/*
+ * With paravirt spinlocks each generic node is a struct pv_node whose state
+ * says whether the waiter's vCPU halted or hashed the lock; the enumerators
+ * come from the dump (enum vcpu_state). False when the kernel has no pv_node.
+ */
+static bool pv_state_layout(struct ctx *c, uint64_t *off, struct lc_pv_state_values *v)
+{
+	return !failed(lc_types_offsetof(c->types, "struct pv_node", "state", off)) &&
+	       !failed(lc_types_enum_value(c->types, "enum vcpu_state", "vcpu_running",
+					   &v->running)) &&
+	       !failed(lc_types_enum_value(c->types, "enum vcpu_state", "vcpu_halted",
+					   &v->halted)) &&
+	       !failed(lc_types_enum_value(c->types, "enum vcpu_state", "vcpu_hashed", &v->hashed));
+}
+
+static void read_generic_qnodes(struct ctx *c)
 {
 	uint64_t qnodes, next_off = 0, count_off = 12, qsize;
 	struct lc_error *err = lc_symbol_address(c->prog, "qnodes", &qnodes);
@@ -356,6 +375,9 @@ static void read_qnodes(struct ctx *c)
 	}
 	lc_error_destroy(lc_types_offsetof(c->types, "struct mcs_spinlock", "next", &next_off));
 	lc_error_destroy(lc_types_offsetof(c->types, "struct mcs_spinlock", "count", &count_off));
+	uint64_t pv_off = 0;
+	struct lc_pv_state_values pv;
+	bool has_pv = pv_state_layout(c, &pv_off, &pv);
 	size_t cap = 0;
 	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
 		if (!c->k->cpus[cpu].possible)
@@ -377,6 +399,13 @@ static void read_qnodes(struct ctx *c)
 				lc_error_destroy(err);
 				continue;
 			}
+			uint64_t state;
+			if (has_pv && !failed(lc_read_uint(c->prog, q.addr + pv_off, 1, &state))) {
+				enum lc_pv_state ps = lc_pv_state_decode(state, &pv);
+				if (ps != LC_PV_RUNNING)
+					snprintf(q.note, sizeof(q.note), "pv_node state %s",
+						 lc_pv_state_name(ps));
+			}
 			if (lc_grow((void **)&c->qnodes, &cap, c->nqnodes + 1, sizeof(*c->qnodes)))
 				c->qnodes[c->nqnodes++] = q;
 		}
@@ -384,11 +413,130 @@ static void read_qnodes(struct ctx *c)
 	c->have_qnodes = true;
 }
 
-static const struct qnode_info *qnode_find(const struct ctx *c, int cpu, unsigned idx)
+/* Where the fields of powerpc's struct qnodes/qnode are, from the type of `qnodes`. */
+struct ppc_qnode_layout {
+	uint64_t count_off, nodes_off, node_size;
+	uint64_t next_off, lock_off, cpu_off;
+	/* members that came and went across releases (6.2 yield_cpu, later sleepy) */
+	bool has_sleepy, has_yield_cpu;
+	uint64_t sleepy_off, yield_cpu_off;
+};
+
+static bool member_off(const struct lc_type *t, const char *name, uint64_t *off)
+{
+	struct lc_member_info mi;
+	struct lc_error *err = lc_type_member(t, name, &mi);
+	if (err || mi.bit_size || mi.bit_offset % 8) {
+		lc_error_destroy(err);
+		return false;
+	}
+	*off = mi.bit_offset / 8;
+	return true;
+}
+
+static struct lc_error *ppc_qnode_layout(struct ctx *c, struct ppc_qnode_layout *ql)
+{
+	const struct lc_type *t;
+	struct lc_member_info nodes;
+	struct lc_error *err = lc_types_find_variable(c->types, "qnodes", &t);
+	if (!err)
+		err = lc_type_member(t, "nodes", &nodes);
+	if (err)
+		return err;
+	const struct lc_type *arr = lc_type_unqualified(nodes.type);
+	const struct lc_type *node = arr->kind == LC_TYPE_ARRAY ? arr->target : NULL;
+	*ql = (struct ppc_qnode_layout){.nodes_off = nodes.bit_offset / 8};
+	if (!node || !(ql->node_size = lc_type_unqualified(node)->size) ||
+	    !member_off(t, "count", &ql->count_off) || !member_off(node, "next", &ql->next_off) ||
+	    !member_off(node, "lock", &ql->lock_off) || !member_off(node, "cpu", &ql->cpu_off))
+		return lc_error_create(LC_ERR_LOOKUP,
+				       "powerpc struct qnodes lacks count/nodes[].next/lock/cpu");
+	ql->has_sleepy = member_off(node, "sleepy", &ql->sleepy_off);
+	ql->has_yield_cpu = member_off(node, "yield_cpu", &ql->yield_cpu_off);
+	return NULL;
+}
+
+/*
+ * powerpc's qspinlock (arch/powerpc/lib/qspinlock.c) keeps per CPU a struct
+ * qnodes { count; nodes[MAX_NODES] }: count numbers the nodes in use, each
+ * names its lock and CPU. A released node has its lock pointer cleared.
+ */
+static void read_ppc_qnodes(struct ctx *c)
+{
+	uint64_t qnodes;
+	struct ppc_qnode_layout ql;
+	struct lc_error *err = lc_symbol_address(c->prog, "qnodes", &qnodes);
+	if (!err)
+		err = ppc_qnode_layout(c, &ql);
+	if (err) {
+		problem_err(c, err, "powerpc qspinlock queue nodes");
+		return;
+	}
+	size_t cap = 0;
+	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
+		uint64_t base, count;
+		if (!c->k->cpus[cpu].possible)
+			continue;
+		err = lc_percpu_address(c->prog, qnodes, cpu, &base);
+		if (!err)
+			err = lc_read_uint(c->prog, base + ql.count_off, 4, &count);
+		if (err) {
+			lc_error_destroy(err);
+			continue;
+		}
+		for (unsigned idx = 0; idx < count && idx < MAX_QNODES; idx++) {
+			struct qnode_info q = {.addr = base + ql.nodes_off + idx * ql.node_size,
+					       .idx = idx};
+			uint64_t ncpu, sleepy = 0, yield = 0;
+			err = lc_read_ulong(c->prog, q.addr + ql.next_off, &q.next);
+			if (!err)
+				err = lc_read_ulong(c->prog, q.addr + ql.lock_off, &q.lock);
+			if (!err)
+				err = lc_read_uint(c->prog, q.addr + ql.cpu_off, 4, &ncpu);
+			if (!err && ql.has_sleepy)
+				err = lc_read_uint(c->prog, q.addr + ql.sleepy_off, 1, &sleepy);
+			if (!err && ql.has_yield_cpu)
+				err = lc_read_uint(c->prog, q.addr + ql.yield_cpu_off, 4, &yield);
+			if (err) {
+				lc_error_destroy(err);
+				continue;
+			}
+			/* A node being set up or torn down (lock not yet or no longer set). */
+			if (!q.lock || ncpu != cpu)
+				continue;
+			q.cpu = (int)cpu;
+			/* a vCPU ahead of it was seen preempted */
+			snprintf(q.note, sizeof(q.note), "%s", sleepy ? "sleepy" : "");
+			/* 6.2 only: the CPU this waiter yields its vCPU to (-1: none) */
+			if (ql.has_yield_cpu && (int32_t)yield >= 0) {
+				size_t len = strlen(q.note);
+				snprintf(q.note + len, sizeof(q.note) - len, "%syields to cpu %d",
+					 len ? ", " : "", (int32_t)yield);
+			}
+			if (lc_grow((void **)&c->qnodes, &cap, c->nqnodes + 1, sizeof(*c->qnodes)))
+				c->qnodes[c->nqnodes++] = q;
+		}
+	}
+	c->have_qnodes = true;
+}
+
+static void read_qnodes(struct ctx *c)
+{
+	if (c->sl.flavor == LC_SPIN_QSPINLOCK)
+		read_generic_qnodes(c);
+	else if (c->sl.flavor == LC_SPIN_PPC_QSPINLOCK)
+		read_ppc_qnodes(c);
+}
+
+/* The tail's node: by (cpu, index) for the generic lock, by (cpu, lock) for powerpc's. */
+static const struct qnode_info *qnode_tail(const struct ctx *c, uint64_t lock,
+					   const struct lc_spinlock_state *s)
 {
 	for (size_t i = 0; i < c->nqnodes; i++) {
-		if (c->qnodes[i].cpu == cpu && c->qnodes[i].idx == idx)
-			return &c->qnodes[i];
+		const struct qnode_info *q = &c->qnodes[i];
+		if (q->cpu == s->tail_cpu &&
+		    (s->tail_idx >= 0 ? q->idx == (unsigned)s->tail_idx : q->lock == lock))
+			return q;
 	}
 	return NULL;
 }
@@ -398,12 +546,12 @@ static const struct qnode_info *qnode_find(const struct ctx *c, int cpu, unsigne
  * through the predecessors' next pointers. Returns the length (0 when the
  * tail names no node in use).
  */
-static size_t mcs_queue(const struct ctx *c, const struct lc_qspinlock_state *s,
+static size_t mcs_queue(const struct ctx *c, uint64_t lock, const struct lc_spinlock_state *s,
 			const struct qnode_info **out, size_t max)
 {
 	if (!s->queued || !max)
 		return 0;
-	const struct qnode_info *q = qnode_find(c, s->tail_cpu, s->tail_idx);
+	const struct qnode_info *q = qnode_tail(c, lock, s);
 	if (!q)
 		return 0;
 	size_t n = 0;
@@ -411,7 +559,7 @@ static size_t mcs_queue(const struct ctx *c, const struct lc_qspinlock_state *s,
 	while (n < max) {
 		const struct qnode_info *pred = NULL;
 		for (size_t i = 0; i < c->nqnodes; i++) {
-			if (c->qnodes[i].next == q->addr) {
+			if (c->qnodes[i].next == q->addr && c->qnodes[i].lock == q->lock) {
 				pred = &c->qnodes[i];
 				break;
 			}
@@ -432,20 +580,19 @@ static size_t mcs_queue(const struct ctx *c, const struct lc_qspinlock_state *s,
 	return n;
 }
 
-static bool cpu_in_queue(const struct ctx *c, uint32_t word, int cpu, size_t *pos)
+static const struct qnode_info *cpu_in_queue(const struct ctx *c, uint64_t lock,
+					     const struct lc_spinlock_state *s, int cpu,
+					     size_t *pos)
 {
-	struct lc_qspinlock_state s;
-	lc_qspinlock_decode(&c->ql, word, &s);
 	const struct qnode_info *q[64];
-	size_t n = mcs_queue(c, &s, q, LC_ARRAY_SIZE(q));
+	size_t n = mcs_queue(c, lock, s, q, LC_ARRAY_SIZE(q));
 	for (size_t i = 0; i < n; i++) {
 		if (q[i]->cpu == cpu) {
-			if (pos)
-				*pos = i;
-			return true;
+			*pos = i;
+			return q[i];
 		}
 	}
-	return false;
+	return NULL;
 }
 
 static bool cpu_queued_anywhere(const struct ctx *c, int cpu)
@@ -553,7 +700,10 @@ static void gather_candidates(struct ctx *c, const struct lc_stack *st, size_t i
 	}
 }
 
-/* How well a qspinlock at addr fits a waiter on cpu: 0 no, 2 pending waiter, 3 queued. */
+/*
+ * How well a spinning lock at addr fits a waiter on cpu: 0 no, 2 consistent
+ * (held by another CPU the word names, or the pending waiter), 3 queued on it.
+ */
 static int qspin_fit(struct ctx *c, uint64_t addr, int cpu, uint32_t *word, char *why, size_t size)
 {
 	uint64_t v;
@@ -565,22 +715,29 @@ static int qspin_fit(struct ctx *c, uint64_t addr, int cpu, uint32_t *word, char
 		return 0;
 	}
 	*word = (uint32_t)v;
-	if (c->simple_spinlock) {
-		struct lc_ppc64_token_state t;
-		lc_ppc64_token_decode(*word, &t);
-		if (t.cpu < 0 || t.cpu == cpu || (unsigned)t.cpu >= c->k->nr_cpu_ids)
-			return 0;
-		snprintf(why, size, "held by token of cpu %d", t.cpu);
-		return 2;
-	}
-	struct lc_qspinlock_state s;
-	lc_qspinlock_decode(&c->ql, *word, &s);
+	struct lc_spinlock_state s;
+	lc_spinlock_decode(&c->sl, *word, &s);
 	if (s.bad || !(s.locked || s.pending))
 		return 0;
+	/* A word naming a holder must name another, existing CPU. */
+	if (s.owner_cpu == cpu || (s.owner_cpu >= 0 && (unsigned)s.owner_cpu >= c->k->nr_cpu_ids))
+		return 0;
 	size_t pos;
-	if (s.queued && cpu_in_queue(c, *word, cpu, &pos)) {
-		snprintf(why, size, "its MCS node is #%zu in the lock's queue", pos + 1);
+	const struct qnode_info *q = s.queued ? cpu_in_queue(c, addr, &s, cpu, &pos) : NULL;
+	if (q) {
+		snprintf(why, size, "its MCS node is #%zu in the lock's queue%s%s%s", pos + 1,
+			 q->note[0] ? " (" : "", q->note, q->note[0] ? ")" : "");
 		return 3;
+	}
+	if (c->sl.flavor == LC_SPIN_PPC_TOKEN && s.owner_cpu >= 0) {
+		snprintf(why, size, "held by token of cpu %d", s.owner_cpu);
+		return 2;
+	}
+	/* powerpc's slow path first spins to steal the lock, unqueued. */
+	if (c->sl.flavor == LC_SPIN_PPC_QSPINLOCK && !cpu_queued_anywhere(c, cpu)) {
+		snprintf(why, size, "lock word names holder cpu %d, cpu queued nowhere",
+			 s.owner_cpu);
+		return 2;
 	}
 	if (s.locked && s.pending && !cpu_queued_anywhere(c, cpu)) {
 		snprintf(why, size, "lock held with the pending bit set, cpu queued nowhere");
@@ -626,9 +783,9 @@ static int rwlock_fit(struct ctx *c, uint64_t addr, char mode, uint32_t *word)
 	}
 	*word = (uint32_t)v;
 	struct lc_qrwlock_state s;
-	struct lc_qspinlock_state q;
+	struct lc_spinlock_state q;
 	lc_qrwlock_decode(*word, &s);
-	lc_qspinlock_decode(&c->ql, (uint32_t)wl, &q);
+	lc_spinlock_decode(&c->sl, (uint32_t)wl, &q);
 	if (s.bad || q.bad)
 		return 0;
 	/* A waiter holds or queues on wait_lock while it waits in the slow path. */
@@ -1213,6 +1370,37 @@ static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
 		 "the lock word names no holder and no CPU shows holding it");
 }
 
+/* The ppc64 lock token and powerpc's qspinlock name the CPU that took the lock. */
+static void owner_from_word(struct ctx *c, struct lc_lock *l, const struct lc_spinlock_state *s)
+{
+	int cpu = s->owner_cpu;
+	const char *what = c->sl.flavor == LC_SPIN_PPC_TOKEN ? "lock token" : "lock word";
+	if ((unsigned)cpu >= c->k->nr_cpu_ids) {
+		snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+			 "%s 0x%08" PRIx32 " names cpu %d, beyond the %u CPU ids", what, s->word,
+			 cpu, c->k->nr_cpu_ids);
+		return;
+	}
+	/* Spin locks disable preemption: the task that took it still runs on that CPU. */
+	l->owner = (struct lc_lock_owner){
+		.confidence = LC_CONFIDENCE_HIGH, .cpu = cpu, .on_cpu = true, .pid = -1};
+	if ((unsigned)cpu < c->stacks->nr_cpus && c->stacks->cpu_has_stack[cpu]) {
+		const struct lc_stack *st = &c->stacks->cpus[cpu];
+		l->owner.pid = st->pid;
+		l->owner.task = st->task;
+		snprintf(l->owner.comm, sizeof(l->owner.comm), "%s", st->comm);
+	} else {
+		const struct lc_task *t = task_by_address(c, c->k->cpus[cpu].curr);
+		l->owner.task = c->k->cpus[cpu].curr;
+		if (t) {
+			l->owner.pid = t->pid;
+			snprintf(l->owner.comm, sizeof(l->owner.comm), "%s", t->comm);
+		}
+	}
+	snprintf(l->owner.evidence, sizeof(l->owner.evidence), "%s 0x%08" PRIx32 " names cpu %d",
+		 what, s->word, cpu);
+}
+
 static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 {
 	uint64_t v;
@@ -1238,32 +1426,13 @@ static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 		}
 		return;
 	}
-	if (c->simple_spinlock) {
-		struct lc_ppc64_token_state t;
-		lc_ppc64_token_decode((uint32_t)v, &t);
-		l->held = t.locked;
-		snprintf(l->state, sizeof(l->state), "%s", t.locked ? "locked" : "unlocked");
-		if (t.cpu >= 0 && (unsigned)t.cpu < c->stacks->nr_cpus &&
-		    c->stacks->cpu_has_stack[t.cpu]) {
-			const struct lc_stack *st = &c->stacks->cpus[t.cpu];
-			l->owner = (struct lc_lock_owner){.confidence = LC_CONFIDENCE_HIGH,
-							  .cpu = t.cpu,
-							  .on_cpu = true,
-							  .pid = st->pid,
-							  .task = st->task};
-			snprintf(l->owner.comm, sizeof(l->owner.comm), "%s", st->comm);
-			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
-				 "lock token 0x%08" PRIx64 " names cpu %d", v, t.cpu);
-		}
-		return;
-	}
-	struct lc_qspinlock_state s;
-	lc_qspinlock_decode(&c->ql, (uint32_t)v, &s);
-	lc_qspinlock_describe(&s, l->state, sizeof(l->state));
+	struct lc_spinlock_state s;
+	lc_spinlock_decode(&c->sl, (uint32_t)v, &s);
+	snprintf(l->state, sizeof(l->state), "%s", s.desc);
 	l->held = s.locked;
 	/* Queued CPUs whose stacks did not show the lock (no registers, odd frames). */
 	const struct qnode_info *q[64];
-	size_t n = mcs_queue(c, &s, q, LC_ARRAY_SIZE(q));
+	size_t n = mcs_queue(c, l->address, &s, q, LC_ARRAY_SIZE(q));
 	for (size_t i = 0; i < n; i++) {
 		int cpu = q[i]->cpu;
 		if ((unsigned)cpu < c->k->nr_cpu_ids && c->spins_on[cpu] == l->address)
@@ -1279,10 +1448,13 @@ static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 		if ((unsigned)cpu < c->stacks->nr_cpus && c->stacks->cpu_has_stack[cpu])
 			w->irqs = c->stacks->cpus[cpu].irqs.state;
 		snprintf(w->evidence, sizeof(w->evidence),
-			 "MCS node %u of cpu %d is #%zu in the queue", q[i]->idx, cpu, i + 1);
+			 "MCS node %u of cpu %d is #%zu in the queue%s%s%s", q[i]->idx, cpu, i + 1,
+			 q[i]->note[0] ? " (" : "", q[i]->note, q[i]->note[0] ? ")" : "");
 		c->spins_on[cpu] = l->address;
 	}
-	if (s.locked)
+	if (s.locked && s.owner_cpu >= 0)
+		owner_from_word(c, l, &s);
+	else if (s.locked)
 		attribute_spin_owner(c, l);
 }
 
@@ -1329,11 +1501,12 @@ static void module_lock(struct ctx *c, const struct lc_symbol *s, uint64_t spin,
 		return;
 	uint64_t v = 0, w = 0;
 	enum lc_lock_kind kind = LC_LOCK_UNKNOWN;
-	if (s->size == spin && !c->simple_spinlock &&
+	/* A token lock reads "locked" for any non-zero word: too weak a test here. */
+	if (s->size == spin && c->sl.flavor != LC_SPIN_PPC_TOKEN &&
 	    !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
-		struct lc_qspinlock_state q;
-		lc_qspinlock_decode(&c->ql, (uint32_t)v, &q);
-		if (!q.bad && q.locked)
+		struct lc_spinlock_state q;
+		lc_spinlock_decode(&c->sl, (uint32_t)v, &q);
+		if (!q.bad && q.locked && q.owner_cpu < (int)c->k->nr_cpu_ids)
 			kind = LC_LOCK_SPINLOCK;
 	} else if (s->size == rw && !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
 		struct lc_qrwlock_state q;
@@ -1370,12 +1543,45 @@ static void known_locks(struct ctx *c)
 		return;
 	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
 		uint64_t rq = c->k->cpus[cpu].runqueue, v;
-		if (!rq || lc_read_uint(c->prog, rq + off, 4, &v) || !(v & 0xff))
+		struct lc_spinlock_state s;
+		if (!rq || failed(lc_read_uint(c->prog, rq + off, 4, &v)))
+			continue;
+		lc_spinlock_decode(&c->sl, (uint32_t)v, &s);
+		if (!s.locked)
 			continue;
 		struct lc_lock *l = lock_get(c, rq + off, LC_LOCK_RAW_SPINLOCK);
 		if (l && !l->symbol[0])
 			snprintf(l->symbol, sizeof(l->symbol), "runqueues[%u].__lock", cpu);
 	}
+}
+
+/*
+ * Which spinning-lock encoding the kernel uses, from the types: ppc64's simple
+ * spinlock is arch_spinlock_t { slock }; powerpc's own qspinlock (6.2+) keeps
+ * per-CPU struct qnodes with a nodes[] array, where the generic one's qnodes
+ * is a bare array of struct qnode.
+ */
+static void spinlock_layout(struct ctx *c)
+{
+	const struct lc_type *t;
+	struct lc_member_info mi;
+	c->sl.flavor = LC_SPIN_QSPINLOCK;
+	if (lc_types_has_member(c->types, "arch_spinlock_t", "slock")) {
+		c->sl.flavor = LC_SPIN_PPC_TOKEN;
+	} else if (!failed(lc_types_find_variable(c->types, "qnodes", &t)) &&
+		   !failed(lc_type_member(t, "nodes", &mi))) {
+		c->sl.flavor = LC_SPIN_PPC_QSPINLOCK;
+		/* its u16 `locked` spans locked, owner and sleepy: the layout decoded here */
+		if (!failed(lc_types_member_info(c->types, "struct qspinlock", "locked", &mi)) &&
+		    lc_type_unqualified(mi.type)->size != 2)
+			problem(c,
+				"powerpc qspinlock: `locked` is %" PRIu64
+				" bytes, not the u16 of the known layout; owner CPUs may be wrong",
+				lc_type_unqualified(mi.type)->size);
+	}
+	/* The u16 tail member exists only when pending is a whole byte (NR_CPUS < 16K). */
+	lc_qspinlock_layout_init(&c->sl.q,
+				 lc_types_has_member(c->types, "struct qspinlock", "tail"));
 }
 
 struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report **ret)
@@ -1399,14 +1605,11 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 		problem_err(&c, err, "task list");
 		c.tasks = NULL;
 	}
-	/* The u16 tail member exists only when pending is a whole byte (NR_CPUS < 16K). */
-	lc_qspinlock_layout_init(&c.ql, lc_types_has_member(c.types, "struct qspinlock", "tail"));
-	c.simple_spinlock = lc_types_has_member(c.types, "arch_spinlock_t", "slock");
-	c.virt_spin_lock = !c.simple_spinlock && virt_spin_lock_enabled(prog);
+	spinlock_layout(&c);
+	c.virt_spin_lock = c.sl.flavor == LC_SPIN_QSPINLOCK && virt_spin_lock_enabled(prog);
 	if (failed(lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off)))
 		c.rw_wait_lock_off = 4;
-	if (!c.simple_spinlock)
-		read_qnodes(&c);
+	read_qnodes(&c);
 
 	for (unsigned cpu = 0; cpu < c.stacks->nr_cpus; cpu++) {
 		if (c.stacks->cpu_has_stack[cpu] && c.stacks->cpus[cpu].count)

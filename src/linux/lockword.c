@@ -29,6 +29,12 @@ enum {
 	RWSEM_NONSPINNABLE = 2,
 	RWSEM_OWNER_FLAGS = 3,
 	PPC_LOCK_TOKEN = 0x8000,
+	PPCQ_LOCKED = 1u << 0,
+	PPCQ_OWNER_OFFSET = 1,
+	PPCQ_OWNER_MASK = 0x7ffe,
+	PPCQ_SLEEPY = 1u << 15,
+	PPCQ_MUST_Q = 1u << 16,
+	PPCQ_TAIL_OFFSET = 17,
 };
 #define SPINLOCK_MAGIC 0xdead4eadu
 
@@ -156,6 +162,96 @@ void lc_ppc64_token_decode(uint32_t word, struct lc_ppc64_token_state *ret)
 	ret->cpu = (word >> 16) == PPC_LOCK_TOKEN ? (int)(word & 0xffff) : -1;
 }
 
+void lc_ppc_qspinlock_decode(uint32_t word, struct lc_ppc_qspinlock_state *ret)
+{
+	uint32_t tail = word >> PPCQ_TAIL_OFFSET;
+	*ret = (struct lc_ppc_qspinlock_state){.word = word, .owner_cpu = -1, .tail_cpu = -1};
+	ret->locked = word & PPCQ_LOCKED;
+	ret->sleepy = word & PPCQ_SLEEPY;
+	ret->must_queue = word & PPCQ_MUST_Q;
+	if (ret->locked)
+		ret->owner_cpu = (int)((word & PPCQ_OWNER_MASK) >> PPCQ_OWNER_OFFSET);
+	if (tail) {
+		ret->queued = true;
+		ret->tail_cpu = (int)tail - 1;
+	}
+	/* The holder sets owner with the locked bit and the unlock store clears the low half. */
+	ret->bad = !ret->locked && (word & (PPCQ_OWNER_MASK | PPCQ_SLEEPY));
+}
+
+uint32_t lc_ppc_qspinlock_tail(unsigned cpu)
+{
+	return (uint32_t)(cpu + 1) << PPCQ_TAIL_OFFSET;
+}
+
+enum lc_pv_state lc_pv_state_decode(uint64_t state, const struct lc_pv_state_values *v)
+{
+	int64_t s = (int64_t)state;
+	return s == v->running	? LC_PV_RUNNING
+	       : s == v->halted ? LC_PV_HALTED
+	       : s == v->hashed ? LC_PV_HASHED
+				: LC_PV_UNKNOWN;
+}
+
+const char *lc_pv_state_name(enum lc_pv_state s)
+{
+	switch (s) {
+	case LC_PV_RUNNING:
+		return "running";
+	case LC_PV_HALTED:
+		return "halted";
+	case LC_PV_HASHED:
+		return "hashed";
+	case LC_PV_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+void lc_spinlock_decode(const struct lc_spinlock_layout *l, uint32_t word,
+			struct lc_spinlock_state *ret)
+{
+	*ret = (struct lc_spinlock_state){
+		.word = word, .owner_cpu = -1, .tail_cpu = -1, .tail_idx = -1};
+	switch (l->flavor) {
+	case LC_SPIN_QSPINLOCK: {
+		struct lc_qspinlock_state q;
+		lc_qspinlock_decode(&l->q, word, &q);
+		ret->locked = q.locked;
+		ret->bad = q.bad;
+		ret->pending = q.pending;
+		ret->queued = q.queued;
+		ret->tail_cpu = q.tail_cpu;
+		if (q.queued)
+			ret->tail_idx = (int)q.tail_idx;
+		ret->pv_hashed = q.locked_byte == Q_SLOW_VAL;
+		lc_qspinlock_describe(&q, ret->desc, sizeof(ret->desc));
+		break;
+	}
+	case LC_SPIN_PPC_TOKEN: {
+		struct lc_ppc64_token_state t;
+		lc_ppc64_token_decode(word, &t);
+		ret->locked = t.locked;
+		ret->owner_cpu = t.cpu;
+		snprintf(ret->desc, sizeof(ret->desc), "%s", t.locked ? "locked" : "unlocked");
+		break;
+	}
+	case LC_SPIN_PPC_QSPINLOCK: {
+		struct lc_ppc_qspinlock_state p;
+		lc_ppc_qspinlock_decode(word, &p);
+		ret->locked = p.locked;
+		ret->bad = p.bad;
+		ret->owner_cpu = p.owner_cpu;
+		ret->queued = p.queued;
+		ret->tail_cpu = p.tail_cpu;
+		ret->sleepy = p.sleepy;
+		ret->must_queue = p.must_queue;
+		lc_ppc_qspinlock_describe(&p, ret->desc, sizeof(ret->desc));
+		break;
+	}
+	}
+}
+
 void lc_semaphore_decode(uint32_t count, uint64_t wait_list_head, uint64_t wait_list_next,
 			 struct lc_semaphore_state *ret)
 {
@@ -210,5 +306,30 @@ size_t lc_qrwlock_describe(const struct lc_qrwlock_state *s, char *buf, size_t s
 	}
 	if (!len)
 		len = append(buf, size, len, "unlocked");
+	return len;
+}
+
+size_t lc_ppc_qspinlock_describe(const struct lc_ppc_qspinlock_state *s, char *buf, size_t size)
+{
+	size_t len = 0;
+	char tmp[48];
+	if (size)
+		buf[0] = '\0';
+	if (s->bad)
+		len = append(buf, size, len, "not a powerpc qspinlock value");
+	if (s->locked) {
+		snprintf(tmp, sizeof(tmp), "locked by cpu %d", s->owner_cpu);
+		len = append(buf, size, len, tmp);
+	} else {
+		len = append(buf, size, len, "unlocked");
+	}
+	if (s->sleepy)
+		len = append(buf, size, len, "sleepy");
+	if (s->must_queue)
+		len = append(buf, size, len, "must queue");
+	if (s->queued) {
+		snprintf(tmp, sizeof(tmp), "queue tail cpu %d", s->tail_cpu);
+		len = append(buf, size, len, tmp);
+	}
 	return len;
 }

@@ -106,6 +106,79 @@ struct lc_ppc64_token_state {
 };
 void lc_ppc64_token_decode(uint32_t word, struct lc_ppc64_token_state *ret);
 
+/*
+ * powerpc's own qspinlock (arch/powerpc/include/asm/qspinlock_types.h, 6.2+
+ * with PPC_QUEUED_SPINLOCKS; Debian's 6.12 ppc64el has it): bit 0 locked,
+ * bits 1-14 the holder's CPU, bit 15 sleepy (a holder or queued vCPU was seen
+ * preempted), bit 16 must-queue (the queue head forbids lock stealing), bits
+ * 17-31 the tail CPU + 1. Unlike the generic lock the tail has no node index:
+ * the tail CPU's node for a lock is the one whose lock pointer names it.
+ *
+ * The widths do not depend on NR_CPUS: the header has one layout and refuses
+ * to build (#error) with NR_CPUS above 16K (owner) or 32K-1 (tail), so every
+ * kernel that has this lock uses these bits. The types confirm the layout:
+ * struct qspinlock's `locked` is the u16 that covers locked, owner and sleepy,
+ * which unlock clears in one store.
+ */
+struct lc_ppc_qspinlock_state {
+	uint32_t word;
+	bool locked;
+	int owner_cpu; /* -1 when unlocked */
+	bool sleepy, must_queue;
+	bool queued;
+	int tail_cpu; /* -1 when not queued */
+	bool bad;     /* owner/sleepy bits without the locked bit: unlock clears all three */
+};
+void lc_ppc_qspinlock_decode(uint32_t word, struct lc_ppc_qspinlock_state *ret);
+/* The tail bits naming cpu, for matching a queued node with a lock. */
+uint32_t lc_ppc_qspinlock_tail(unsigned cpu);
+size_t lc_ppc_qspinlock_describe(const struct lc_ppc_qspinlock_state *s, char *buf, size_t size);
+
+/*
+ * Paravirt qspinlock (kernel/locking/qspinlock_paravirt.h, x86 and ppc64
+ * before 6.2): a queued waiter's struct pv_node says whether its vCPU runs,
+ * halted in pv_wait(), or hashed the lock (the holder then sees _Q_SLOW_VAL
+ * and must kick it). The enumerator values come from the dump's enum
+ * vcpu_state; a value matching none is UNKNOWN.
+ */
+enum lc_pv_state { LC_PV_RUNNING, LC_PV_HALTED, LC_PV_HASHED, LC_PV_UNKNOWN };
+struct lc_pv_state_values {
+	int64_t running, halted, hashed;
+};
+enum lc_pv_state lc_pv_state_decode(uint64_t state, const struct lc_pv_state_values *v);
+const char *lc_pv_state_name(enum lc_pv_state s);
+
+/*
+ * Any spinning lock word, whichever of the three encodings the kernel uses,
+ * decoded into what the lock finder needs: held or not, the holder when the
+ * word names it, and the queue tail.
+ */
+enum lc_spinlock_flavor {
+	LC_SPIN_QSPINLOCK,     /* asm-generic qspinlock */
+	LC_SPIN_PPC_TOKEN,     /* ppc64 simple spinlock with the paca lock token */
+	LC_SPIN_PPC_QSPINLOCK, /* powerpc's own qspinlock */
+};
+struct lc_spinlock_layout {
+	enum lc_spinlock_flavor flavor;
+	struct lc_qspinlock_layout q; /* LC_SPIN_QSPINLOCK only */
+};
+struct lc_spinlock_state {
+	uint32_t word;
+	bool locked;
+	bool bad;      /* not a value this encoding produces */
+	int owner_cpu; /* the holder named by the word, -1 when it names none */
+	bool pending;  /* generic: a waiter spins on the pending bit, unqueued */
+	bool queued;
+	int tail_cpu;	 /* -1 when not queued */
+	int tail_idx;	 /* generic: node index of the tail; -1 for the others */
+	bool pv_hashed;	 /* generic: _Q_SLOW_VAL, a waiter hashed the lock and may halt */
+	bool sleepy;	 /* ppc qspinlock */
+	bool must_queue; /* ppc qspinlock */
+	char desc[96];	 /* one line for reports */
+};
+void lc_spinlock_decode(const struct lc_spinlock_layout *l, uint32_t word,
+			struct lc_spinlock_state *ret);
+
 /* struct semaphore: count and whether wait_list is empty. */
 struct lc_semaphore_state {
 	uint32_t count;

@@ -63,5 +63,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lc_ppc64_token_decode(w, &t);
 	if (t.cpu > 0xffff)
 		abort();
+	struct lc_ppc_qspinlock_state pq;
+	lc_ppc_qspinlock_decode(w, &pq);
+	/* the owner field holds 14 bits, the tail 15; the tail round-trips */
+	if (pq.owner_cpu >= 1 << 14 || (pq.owner_cpu >= 0) != pq.locked || pq.tail_cpu >= 1 << 15 ||
+	    (pq.queued && (w & 0xfffe0000u) != lc_ppc_qspinlock_tail((unsigned)pq.tail_cpu)))
+		abort();
+	if (lc_ppc_qspinlock_describe(&pq, buf, sizeof(buf)) < strlen(buf))
+		abort();
+	/* the flavor-independent view agrees with each decoder */
+	for (int f = LC_SPIN_QSPINLOCK; f <= LC_SPIN_PPC_QSPINLOCK; f++) {
+		struct lc_spinlock_layout sl = {.flavor = (enum lc_spinlock_flavor)f};
+		struct lc_spinlock_state ss;
+		lc_qspinlock_layout_init(&sl.q, a & 1);
+		lc_spinlock_decode(&sl, w, &ss);
+		if (ss.word != w || strlen(ss.desc) >= sizeof(ss.desc) ||
+		    (ss.owner_cpu >= 0 && !ss.locked) || (ss.tail_cpu >= 0) != ss.queued ||
+		    (ss.tail_idx >= 0 && f != LC_SPIN_QSPINLOCK))
+			abort();
+	}
+	struct lc_pv_state_values pv = {
+		.running = (int8_t)b, .halted = (int8_t)(b >> 8), .hashed = (int8_t)(b >> 16)};
+	if (!lc_pv_state_name(lc_pv_state_decode(w & 0xff, &pv)))
+		abort();
+	struct lc_semaphore_state sem;
+	lc_semaphore_decode(w, a, b, &sem);
+	if (sem.held != (w == 0) || sem.waiters != (a != b))
+		abort();
 	return 0;
 }
