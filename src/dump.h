@@ -59,6 +59,13 @@ struct lc_error *lc_dump_note_pid(struct lc_dump *dump, unsigned note_cpu, uint6
 /* The dump's raw ELF notes (PRSTATUS, VMCOREINFO, ...), read on first use; owned by the dump. */
 struct lc_error *lc_dump_notes(struct lc_dump *dump, const uint8_t **ret, size_t *ret_size);
 
+/*
+ * The lowest physical address >= phys in a page the dump holds (phys itself
+ * when its page is there, or when the format cannot tell); false when no
+ * later page is in the dump. For searches that must not read every absent page.
+ */
+bool lc_dump_next_page(struct lc_dump *dump, uint64_t phys, uint64_t *ret);
+
 /* Start or stop recording physical pages read (recorder NULL stops). */
 void lc_dump_set_recorder(struct lc_dump *dump, lc_page_recorder_fn *recorder, void *arg);
 /*

@@ -28,6 +28,13 @@ struct lc_dump {
 	addrxlat_cb_t *record_cb; /* chained in front of libkdumpfile's page reader */
 	lc_page_recorder_fn *recorder;
 	void *recorder_arg;
+	/*
+	 * Why kernel virtual addresses cannot be translated (NULL when they
+	 * can): without VMCOREINFO libkdumpfile may not know the kernel's
+	 * layout until lockcore has found it and installs it with
+	 * lc_dump_set_vmcoreinfo. Physical reads work meanwhile.
+	 */
+	char *xlat_error;
 	bool in_recorder; /* translating inside the page callback */
 	bool recording_paused;
 };
@@ -76,6 +83,9 @@ static uint64_t get_number_attr(kdump_ctx_t *ctx, const char *key, uint64_t fall
 	return n;
 }
 
+static void install_record_cb(struct lc_dump *dump);
+
+/* (Re)build the translation from libkdumpfile's current view of the dump. */
 static struct lc_error *refresh_addrxlat(struct lc_dump *dump)
 {
 	if (dump->axctx) {
@@ -88,8 +98,13 @@ static struct lc_error *refresh_addrxlat(struct lc_dump *dump)
 		dump->record_cb = NULL;
 	}
 	kdump_status st = kdump_get_addrxlat(dump->ctx, &dump->axctx, &dump->axsys);
-	if (st != KDUMP_OK)
+	if (st != KDUMP_OK) {
+		dump->axctx = NULL;
+		dump->axsys = NULL;
 		return kdump_error(dump, st, "setting up address translation");
+	}
+	/* A recorder set before the translation existed must see page-table reads too. */
+	install_record_cb(dump);
 	return NULL;
 }
 
@@ -134,7 +149,17 @@ struct lc_error *lc_dump_open(const char *path, lc_progress_fn *progress, void *
 	d->big_endian = get_number_attr(dump->ctx, KDUMP_ATTR_BYTE_ORDER, KDUMP_LITTLE_ENDIAN) ==
 			KDUMP_BIG_ENDIAN;
 	d->ptr_size = (unsigned)get_number_attr(dump->ctx, KDUMP_ATTR_PTR_SIZE, 8);
-	d->page_size = get_number_attr(dump->ctx, KDUMP_ATTR_PAGE_SIZE, 4096);
+	d->page_size = get_number_attr(dump->ctx, KDUMP_ATTR_PAGE_SIZE, 0);
+	if (!d->page_size) {
+		/*
+		 * ELF dumps do not record it, and without VMCOREINFO libkdumpfile
+		 * cannot tell (arm64): nothing is readable until it is set. ELF
+		 * data is readable at any granularity, so take the smallest until
+		 * the kernel's own is known (lc_dump_set_vmcoreinfo).
+		 */
+		kdump_set_number_attr(dump->ctx, KDUMP_ATTR_PAGE_SIZE, 4096);
+		d->page_size = get_number_attr(dump->ctx, KDUMP_ATTR_PAGE_SIZE, 4096);
+	}
 	d->note_cpus = (unsigned)get_number_attr(dump->ctx, KDUMP_ATTR_NUM_CPUS, 0);
 	if (!d->arch) {
 		lc_dump_destroy(dump);
@@ -147,6 +172,15 @@ struct lc_error *lc_dump_open(const char *path, lc_progress_fn *progress, void *
 		dump->vmcoreinfo = raw;
 
 	err = refresh_addrxlat(dump);
+	if (err && !dump->vmcoreinfo) {
+		dump->xlat_error = strdup(lc_error_message(err));
+		lc_error_destroy(err);
+		if (!dump->xlat_error) {
+			lc_dump_destroy(dump);
+			return lc_error_nomem;
+		}
+		err = NULL;
+	}
 	if (err) {
 		lc_dump_destroy(dump);
 		return lc_error_prefix(err, "'%s'", path);
@@ -186,6 +220,7 @@ void lc_dump_destroy(struct lc_dump *dump)
 	if (dump->ctx && !libkdumpfile_frees_diskdump_twice(dump))
 		kdump_free(dump->ctx);
 	free(dump->vmcoreinfo);
+	free(dump->xlat_error);
 	free(dump->notes);
 	lc_dump_file_close(&dump->file);
 	free(dump);
@@ -215,7 +250,14 @@ struct lc_error *lc_dump_set_vmcoreinfo(struct lc_dump *dump, const char *text)
 		return lc_error_nomem;
 	free(dump->vmcoreinfo);
 	dump->vmcoreinfo = copy;
-	return refresh_addrxlat(dump);
+	dump->desc.page_size =
+		get_number_attr(dump->ctx, KDUMP_ATTR_PAGE_SIZE, dump->desc.page_size);
+	struct lc_error *err = refresh_addrxlat(dump);
+	if (!err) {
+		free(dump->xlat_error);
+		dump->xlat_error = NULL;
+	}
+	return err;
 }
 
 static uint64_t page_of(const struct lc_dump *dump, uint64_t addr)
@@ -226,6 +268,10 @@ static uint64_t page_of(const struct lc_dump *dump, uint64_t addr)
 /* Translation with the recording callback in place sees every page-table page. */
 static struct lc_error *translate(struct lc_dump *dump, uint64_t kvaddr, uint64_t *phys_ret)
 {
+	if (!dump->axctx)
+		return lc_error_fault(kvaddr, "cannot translate address 0x%" PRIx64 ": %s", kvaddr,
+				      dump->xlat_error ? dump->xlat_error
+						       : "no address translation");
 	addrxlat_fulladdr_t fa = {.addr = kvaddr, .as = ADDRXLAT_KVADDR};
 	addrxlat_status st =
 		addrxlat_fulladdr_conv(&fa, ADDRXLAT_MACHPHYSADDR, dump->axctx, dump->axsys);
@@ -311,6 +357,10 @@ static void record_range(struct lc_dump *dump, enum lc_addr_space space, uint64_
 struct lc_error *lc_dump_read(struct lc_dump *dump, enum lc_addr_space space, uint64_t addr,
 			      void *buf, size_t len)
 {
+	if (space == LC_KVADDR && !dump->axctx) {
+		uint64_t phys;
+		return translate(dump, addr, &phys);
+	}
 	if (dump->recorder && !dump->recording_paused)
 		record_range(dump, space, addr, len);
 	size_t got = len;
@@ -373,11 +423,9 @@ static addrxlat_status recording_get_page(const addrxlat_cb_t *cb, addrxlat_buff
 	return st;
 }
 
-void lc_dump_set_recorder(struct lc_dump *dump, lc_page_recorder_fn *recorder, void *arg)
+static void install_record_cb(struct lc_dump *dump)
 {
-	dump->recorder = recorder;
-	dump->recorder_arg = arg;
-	if (recorder && !dump->record_cb && dump->axctx) {
+	if (dump->recorder && !dump->record_cb && dump->axctx) {
 		addrxlat_cb_t *cb = addrxlat_ctx_add_cb(dump->axctx);
 		if (cb) {
 			cb->priv = dump;
@@ -386,6 +434,13 @@ void lc_dump_set_recorder(struct lc_dump *dump, lc_page_recorder_fn *recorder, v
 		}
 		record_page_table_root(dump);
 	}
+}
+
+void lc_dump_set_recorder(struct lc_dump *dump, lc_page_recorder_fn *recorder, void *arg)
+{
+	dump->recorder = recorder;
+	dump->recorder_arg = arg;
+	install_record_cb(dump);
 }
 
 struct lc_error *lc_dump_notes(struct lc_dump *dump, const uint8_t **ret, size_t *ret_size)
@@ -402,6 +457,26 @@ struct lc_error *lc_dump_notes(struct lc_dump *dump, const uint8_t **ret, size_t
 	*ret = dump->notes;
 	*ret_size = dump->notes_size;
 	return NULL;
+}
+
+bool lc_dump_next_page(struct lc_dump *dump, uint64_t phys, uint64_t *ret)
+{
+	kdump_attr_t attr = {.type = KDUMP_BITMAP};
+	uint64_t shift = 0;
+	while ((1ull << shift) < dump->desc.page_size && shift < 63)
+		shift++;
+	if (kdump_get_typed_attr(dump->ctx, KDUMP_ATTR_FILE_PAGEMAP, &attr) != KDUMP_OK ||
+	    attr.type != KDUMP_BITMAP) {
+		/* The format cannot say: every page may be there. */
+		*ret = phys;
+		return true;
+	}
+	kdump_addr_t pfn = phys >> shift;
+	if (kdump_bmp_find_set(attr.val.bitmap, &pfn) != KDUMP_OK)
+		return false;
+	uint64_t page = (uint64_t)pfn << shift;
+	*ret = page > phys ? page : phys;
+	return true;
 }
 
 void lc_dump_pause_recording(struct lc_dump *dump, bool paused)

@@ -8,6 +8,7 @@
 
 #include "dwarf_types.h"
 #include "kallsyms.h"
+#include "kernel_locate.h"
 #include "linux/kernel.h"
 #include "linux/modules.h"
 #include "linux/locks.h"
@@ -24,21 +25,85 @@ static void set_source(char **buf, const char **source, const char *fallback, co
 	__attribute__((format(printf, 4, 5)));
 static void set_source(char **buf, const char **source, const char *fallback, const char *fmt, ...)
 {
+	/* The arguments may point into the old text (a source extended): format first. */
 	va_list ap;
 	va_start(ap, fmt);
-	free(*buf);
-	if (vasprintf(buf, fmt, ap) < 0)
-		*buf = NULL;
+	char *text;
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
 	va_end(ap);
-	*source = *buf ? *buf : fallback;
+	if (!text) {
+		/* Out of memory: keep what was there (fallback may point into it). */
+		if (!*buf)
+			*source = fallback;
+		return;
+	}
+	free(*buf);
+	*buf = text;
+	*source = text;
 }
 
-/* VMCOREINFO's build-id when it can name a cache file, else NULL. */
-static const char *dump_build_id(const struct lc_program *prog)
+const char *lc_program_build_id(const struct lc_program *prog, const char **source)
 {
 	const char *id =
 		prog->has_vmcoreinfo ? lc_vmcoreinfo_get(&prog->vmcoreinfo, "BUILD-ID") : NULL;
+	const char *src = "VMCOREINFO";
+	if ((!id || !*id) && prog->memory_build_id[0]) {
+		id = prog->memory_build_id;
+		src = "the kernel's .notes in memory";
+	}
+	if (!id || !*id)
+		return NULL;
+	if (source)
+		*source = src;
+	return id;
+}
+
+/* The dump's build-id when it can name a cache file, else NULL. */
+static const char *dump_build_id(const struct lc_program *prog)
+{
+	const char *id = lc_program_build_id(prog, NULL);
 	return id && lc_build_id_valid(id) ? id : NULL;
+}
+
+/*
+ * Without VMCOREINFO the build-id, which names the symbol and type caches
+ * and tells a wrong vmlinux apart, is still in the kernel image: the GNU
+ * build-id note between __start_notes and __stop_notes. Best effort: a
+ * filtered dump may lack the page.
+ */
+static void read_memory_build_id(struct lc_program *prog)
+{
+	const struct lc_symbol *start = lc_symbols_find(&prog->symbols, "__start_notes");
+	const struct lc_symbol *stop = lc_symbols_find(&prog->symbols, "__stop_notes");
+	if (!start || !stop || stop->address <= start->address ||
+	    stop->address - start->address > 4096)
+		return;
+	uint8_t buf[4096];
+	size_t size = (size_t)(stop->address - start->address);
+	struct lc_error *err = lc_read(prog, start->address, buf, size);
+	if (err) {
+		lc_error_destroy(err);
+		return;
+	}
+	/* Elf_Nhdr: namesz, descsz, type, then name and desc, each padded to 4 bytes. */
+	for (size_t off = 0; off + 12 <= size;) {
+		uint64_t namesz = lc_decode_uint(prog, buf + off, 4);
+		uint64_t descsz = lc_decode_uint(prog, buf + off + 4, 4);
+		uint64_t type = lc_decode_uint(prog, buf + off + 8, 4);
+		size_t name_off = off + 12, desc_off = name_off + ((namesz + 3) & ~3ull);
+		if (namesz > size || descsz > size || desc_off + descsz > size)
+			return;
+		/* NT_GNU_BUILD_ID */
+		if (type == 3 && namesz == 4 && !memcmp(buf + name_off, "GNU", 4) && descsz >= 8 &&
+		    descsz <= 64) {
+			for (size_t i = 0; i < descsz; i++)
+				snprintf(prog->memory_build_id + 2 * i, 3, "%02x",
+					 buf[desc_off + i]);
+			return;
+		}
+		off = desc_off + ((descsz + 3) & ~3ull);
+	}
 }
 
 /*
@@ -191,17 +256,20 @@ static struct lc_error *load_symbols(struct lc_program *prog, const struct lc_pr
 		err = lc_vmlinux_load_symbols(prog->vmlinux, prog->kaslr_offset, &prog->symbols);
 		if (err)
 			return err;
-		prog->symbols_source = "vmlinux symbol table";
+		set_source(&prog->symbols_source_buf, &prog->symbols_source, "vmlinux symbol table",
+			   "symbol table of '%s' (-k)", lc_vmlinux_path(prog->vmlinux));
 	} else if (opts && opts->system_map) {
 		err = lc_symbols_load_system_map(&prog->symbols, opts->system_map);
 		if (err)
 			return err;
+		err = lc_symbols_finalize(&prog->symbols);
 		/* System.map holds link-time addresses; KASLR moved the kernel. */
-		if (prog->kaslr_offset) {
-			for (size_t i = 0; i < prog->symbols.count; i++)
-				prog->symbols.syms[i].address += prog->kaslr_offset;
-		}
-		prog->symbols_source = "System.map";
+		if (!err)
+			err = lc_symbols_relocate(&prog->symbols, prog->kaslr_offset);
+		if (err)
+			return err;
+		set_source(&prog->symbols_source_buf, &prog->symbols_source, "System.map",
+			   "System.map '%s' (--system-map)", opts->system_map);
 	} else {
 		err = lc_kallsyms_load_vmcoreinfo(prog, &prog->symbols);
 		prog->symbols_source = "kallsyms (located by VMCOREINFO)";
@@ -225,6 +293,49 @@ static struct lc_error *load_symbols(struct lc_program *prog, const struct lc_pr
 		return err;
 	}
 	return lc_symbols_finalize(&prog->symbols);
+}
+
+/*
+ * No VMCOREINFO: the symbols just loaded are link-time addresses. Find the
+ * kernel in the dump's memory (kernel_locate.h), let libkdumpfile translate
+ * with what was found, and move the symbols to where the kernel runs.
+ * Without this a KASLR kernel would be read at its link-time addresses:
+ * wrong answers that look right.
+ */
+static struct lc_error *locate_kernel(struct lc_program *prog)
+{
+	const char *banner = prog->vmlinux ? lc_vmlinux_banner(prog->vmlinux) : NULL;
+	struct lc_kernel_location loc = {.vmcoreinfo = NULL};
+	struct lc_error *err = lc_kernel_locate(prog, &prog->symbols, banner, &loc);
+	if (!err && loc.vmcoreinfo)
+		err = lc_error_prefix(lc_dump_set_vmcoreinfo(prog->dump, loc.vmcoreinfo),
+				      "with the kernel found at KASLR offset 0x%" PRIx64,
+				      loc.kaslr_offset);
+	if (!err)
+		err = lc_kernel_location_check(prog, &loc);
+	if (err) {
+		lc_kernel_location_deinit(&loc);
+		return err;
+	}
+	prog->kaslr_offset = loc.kaslr_offset;
+	if (prog->vmlinux && loc.kaslr_offset) {
+		/* The ELF knows which symbols KASLR moves (its sections): load them again. */
+		lc_symbols_deinit(&prog->symbols);
+		err = lc_vmlinux_load_symbols(prog->vmlinux, loc.kaslr_offset, &prog->symbols);
+		if (!err)
+			err = lc_symbols_finalize(&prog->symbols);
+	} else {
+		err = lc_symbols_relocate(&prog->symbols, loc.kaslr_offset);
+	}
+	if (err) {
+		lc_kernel_location_deinit(&loc);
+		return err;
+	}
+	set_source(&prog->kaslr_source_buf, &prog->kaslr_source, "found in the dump",
+		   "found in the dump (no VMCOREINFO): %s", loc.how);
+	lc_kernel_location_deinit(&loc);
+	read_memory_build_id(prog);
+	return NULL;
 }
 
 /* Reading a whole file for a detached BTF. */
@@ -468,7 +579,13 @@ struct lc_error *lc_program_open(const char *dump_path, const struct lc_program_
 				      dump_path);
 		goto fail;
 	}
+	if (prog->has_vmcoreinfo)
+		prog->kaslr_source = lc_vmcoreinfo_get(&prog->vmcoreinfo, "KERNELOFFSET")
+					     ? "VMCOREINFO (KERNELOFFSET)"
+					     : "none in VMCOREINFO (no KASLR)";
 	err = load_symbols(prog, opts);
+	if (!err && !prog->has_vmcoreinfo)
+		err = lc_error_prefix(locate_kernel(prog), "'%s' has no VMCOREINFO", dump_path);
 	if (err)
 		goto fail;
 	/* Wrong debuginfo gives wrong answers that look right: refuse it. */
@@ -500,6 +617,7 @@ void lc_program_destroy(struct lc_program *prog)
 	lc_error_destroy(prog->types_error);
 	free(prog->types_source_buf);
 	free(prog->symbols_source_buf);
+	free(prog->kaslr_source_buf);
 	/* After the types: a DWARF source reads the vmlinux's ELF. */
 	lc_vmlinux_destroy(prog->vmlinux);
 	free(prog->btf_path);

@@ -28,6 +28,10 @@ struct lc_program {
 	bool has_vmcoreinfo;
 	struct lc_vmcoreinfo vmcoreinfo;
 	uint64_t kaslr_offset;
+	const char *kaslr_source; /* how the offset is known, for `lockcore info` */
+	char *kaslr_source_buf;
+	/* Without VMCOREINFO: the GNU build-id note of the kernel's .notes in memory ("" if unread). */
+	char memory_build_id[129];
 
 	struct lc_symbols symbols;
 	struct lc_types *types; /* NULL until first use: loading BTF costs a few MiB of reads */
@@ -47,6 +51,13 @@ struct lc_program {
 	struct lc_printk_log *printk;    /* lazily read kernel log (linux/printk.c) */
 	struct lc_modules *modules;       /* loaded modules and their symbols (linux/modules.c) */
 };
+
+/*
+ * The dumped kernel's build-id: VMCOREINFO's, else the one read from the
+ * kernel's own .notes in memory; NULL when neither is known. *source (if
+ * not NULL) says which.
+ */
+const char *lc_program_build_id(const struct lc_program *prog, const char **source);
 
 /* Types, loaded on first use. */
 struct lc_error *lc_program_types(struct lc_program *prog, struct lc_types **ret);

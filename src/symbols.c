@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "symbols.h"
+#include "type_cache.h"
 
 enum { STRING_BLOCK = 256 * 1024 };
 
@@ -183,11 +184,54 @@ const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_
 	return s;
 }
 
+struct lc_error *lc_symbols_relocate(struct lc_symbols *syms, uint64_t offset)
+{
+	if (!offset || syms->lazy_ops)
+		return NULL;
+	/*
+	 * x86_64 links per-CPU variables at offsets from 0 (.data..percpu at
+	 * address 0): KASLR does not move them. Elsewhere __per_cpu_start is a
+	 * kernel address and they move with the rest.
+	 */
+	const struct lc_symbol *pcs = lc_symbols_find(syms, "__per_cpu_start");
+	const struct lc_symbol *pce = lc_symbols_find(syms, "__per_cpu_end");
+	uint64_t pc_end = pcs && pcs->address == 0 && pce ? pce->address : 0;
+	for (size_t i = 0; i < syms->count; i++) {
+		struct lc_symbol *sym = &syms->syms[i];
+		if (sym->module || sym->type == 'A' || sym->type == 'a' ||
+		    (pc_end && sym->address <= pc_end))
+			continue;
+		sym->address += offset;
+	}
+	/* Absolute symbols among relocated ones may now be out of order. */
+	return lc_symbols_finalize(syms);
+}
+
 struct lc_error *lc_symbols_load_system_map(struct lc_symbols *syms, const char *path)
 {
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return lc_error_create(LC_ERR_OS, "cannot open '%s': %s", path, strerror(errno));
+	/* A System.map compressed with zstd (how a test keeps one in git) is read inflated. */
+	static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+	unsigned char magic[4];
+	void *inflated = NULL;
+	if (fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+	    !memcmp(magic, zstd_magic, sizeof(magic))) {
+		fclose(f);
+		size_t size;
+		/* Debian's amd64 6.1 System.map is 4 MiB: far below this bound. */
+		struct lc_error *err = lc_cache_read(path, 256u << 20, &inflated, &size);
+		if (err)
+			return lc_error_prefix(err, "reading System.map");
+		f = fmemopen(inflated, size, "r");
+		if (!f) {
+			free(inflated);
+			return lc_error_nomem;
+		}
+	} else {
+		rewind(f);
+	}
 	char line[1024];
 	size_t lineno = 0, added = 0;
 	struct lc_error *err = NULL;
@@ -209,6 +253,7 @@ struct lc_error *lc_symbols_load_system_map(struct lc_symbols *syms, const char 
 		added++;
 	}
 	fclose(f);
+	free(inflated);
 	if (!err && added == 0)
 		err = lc_error_create(LC_ERR_FORMAT, "'%s' is not a System.map (no symbol lines)",
 				      path);

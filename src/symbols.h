@@ -55,6 +55,12 @@ const struct lc_symbol *lc_symbols_find(const struct lc_symbols *syms, const cha
 const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_t address);
 /* Order of preference among aliases at one address: < 0 when x is the better name. */
 int lc_symbol_preference(const struct lc_symbol *x, const struct lc_symbol *y);
+/*
+ * Move link-time addresses of the kernel by its KASLR offset, as a vmlinux
+ * load would (absolute and x86_64's zero-based per-CPU symbols stay), and
+ * finalize again.
+ */
+struct lc_error *lc_symbols_relocate(struct lc_symbols *syms, uint64_t offset);
 /* Parse a System.map (text "addr type name" lines). */
 struct lc_error *lc_symbols_load_system_map(struct lc_symbols *syms, const char *path);
 

@@ -457,18 +457,17 @@ static bool read_dump_banner(struct lc_program *prog, uint64_t addr, char *buf, 
 
 struct lc_error *lc_vmlinux_verify(const struct lc_vmlinux *vm, struct lc_program *prog)
 {
-	const char *dump_id =
-		prog->has_vmcoreinfo ? lc_vmcoreinfo_get(&prog->vmcoreinfo, "BUILD-ID") : NULL;
+	const char *id_source = NULL;
+	const char *dump_id = lc_program_build_id(prog, &id_source);
 	if (dump_id && *dump_id && vm->build_id[0]) {
 		/* VMCOREINFO may carry a longer or shorter hex string than the note. */
 		size_t a = strlen(dump_id), b = strlen(vm->build_id);
 		size_t n = a < b ? a : b;
 		if (n < 16 || strncasecmp(dump_id, vm->build_id, n) != 0)
-			return lc_error_create(
-				LC_ERR_MISMATCH,
-				"'%s' does not match the dump: its build-id is %s, the dump's "
-				"VMCOREINFO says %s",
-				vm->path, vm->build_id, dump_id);
+			return lc_error_create(LC_ERR_MISMATCH,
+					       "'%s' does not match the dump: its build-id is %s, "
+					       "%s says %s",
+					       vm->path, vm->build_id, id_source, dump_id);
 		return NULL;
 	}
 	char buf[MAX_BANNER], rel[128];

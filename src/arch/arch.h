@@ -18,6 +18,9 @@ struct lc_stack;
 struct lc_stack_ranges;
 struct lc_unwinder;
 struct lc_irq_info;
+struct lc_symbols;
+struct lc_kernel_anchor;
+struct lc_kernel_location;
 
 enum lc_arch_id {
 	LC_ARCH_X86_64,
@@ -78,6 +81,16 @@ struct lc_arch_ops {
 	 * it always can): reads that fail in the dump layer are retried through it.
 	 */
 	struct lc_error *(*translate)(struct lc_program *prog, uint64_t va, uint64_t *phys_ret);
+	/*
+	 * Dumps without VMCOREINFO (src/kernel_locate.h): the alignment of the
+	 * kernel's physical load address, and from one kernel object found in
+	 * physical memory, the KASLR offset and the VMCOREINFO lines that let
+	 * libkdumpfile translate. NULL when not implemented.
+	 */
+	uint64_t kernel_phys_align;
+	struct lc_error *(*locate_kernel)(struct lc_program *prog, const struct lc_symbols *link,
+					  const struct lc_kernel_anchor *anchor,
+					  struct lc_kernel_location *ret);
 	/*
 	 * Lock readers (src/linux/locks.c): the gregset index of the first
 	 * argument register, which holds the lock while a lock function has not

@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "arch/arch_unwind.h"
+#include "kernel_locate.h"
 
 static const char *const arm64_names[] = {"aarch64", "arm64", NULL};
 
@@ -37,6 +38,12 @@ const struct lc_arch_ops lc_arch_arm64 = {
 	.cpu_stacks = lc_arm64_cpu_stacks,
 	.task_regs = lc_arm64_task_regs,
 	.irq_state = lc_arm64_irq_state,
+	/*
+	 * The EFI stub may place the image at any 64 KiB boundary
+	 * (EFI_KIMG_ALIGN); a boot loader at a 2 MiB one (booting.rst).
+	 */
+	.kernel_phys_align = 64ull << 10,
+	.locate_kernel = lc_arm64_locate_kernel,
 	.arg0_index = 0 /* x0 */,
 	.callee_saved = arm64_callee_saved,
 	.ncallee_saved = sizeof(arm64_callee_saved),

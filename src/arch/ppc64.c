@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "arch/arch_unwind.h"
+#include "kernel_locate.h"
 
 static const char *const ppc64_names[] = {"ppc64", "ppc64le", "powerpc64", NULL};
 
@@ -38,6 +39,9 @@ const struct lc_arch_ops lc_arch_ppc64 = {
 	.cpu_stacks = lc_ppc64_cpu_stacks,
 	.task_regs = lc_ppc64_task_regs,
 	.irq_state = lc_ppc64_irq_state,
+	/* One candidate, the unrelocated place (see lc_ppc64_locate_kernel). */
+	.kernel_phys_align = 1ull << 52,
+	.locate_kernel = lc_ppc64_locate_kernel,
 	.translate = lc_ppc64_translate,
 	.arg0_index = 3 /* r3 */,
 	.callee_saved = ppc64_callee_saved,

@@ -8,7 +8,11 @@
  * radix and hash and between 4K and 64K pages, and the kernel keeps them in
  * __{pgd,pud,pmd,pte}_index_size, so they are read rather than assumed.
  */
+#include <inttypes.h>
+#include <stdio.h>
+
 #include "arch/arch.h"
+#include "kernel_locate.h"
 #include "program.h"
 #include "read.h"
 
@@ -92,4 +96,51 @@ struct lc_error *lc_ppc64_translate(struct lc_program *prog, uint64_t va, uint64
 		shift -= pt.bits[level - 1];
 	}
 	return lc_error_fault(va, "address 0x%" PRIx64 " is not mapped", va);
+}
+
+/*
+ * Without VMCOREINFO (kernel_locate.h). Book3s64 kernels have no KASLR and
+ * run at physical 0: the exception vectors live at real address 0, so a
+ * relocatable kernel copies itself there at boot (only a kdump capture
+ * kernel runs elsewhere, and it is not what a dump holds). The anchor is
+ * therefore looked for at one place, its link address minus PAGE_OFFSET
+ * (kernel_phys_align = 2^52 makes that the only candidate); finding it
+ * there proves the offset 0 that VMCOREINFO would say, and libkdumpfile
+ * translates the linear map without further help.
+ */
+struct lc_error *lc_ppc64_locate_kernel(struct lc_program *prog, const struct lc_symbols *link,
+					const struct lc_kernel_anchor *anchor,
+					struct lc_kernel_location *ret)
+{
+	(void)prog;
+	if (anchor->link < PPC64_PAGE_OFFSET || anchor->link - PPC64_PAGE_OFFSET != anchor->phys)
+		return lc_error_create(LC_ERR_UNSUPPORTED,
+				       "the kernel is not at physical 0 (relocated ppc64 kernels are "
+				       "not supported)");
+	/*
+	 * The page size (4 or 64 KiB, a build option) is not in the dump's ELF
+	 * headers: empty_zero_page is one page, page-aligned, and the next
+	 * page-aligned .bss object follows it.
+	 */
+	const struct lc_symbol *zero = lc_symbols_find(link, "empty_zero_page");
+	if (!zero || (zero->size != 4096 && zero->size != 65536))
+		return lc_error_create(LC_ERR_LOOKUP,
+				       "cannot tell the page size: empty_zero_page is %s",
+				       zero ? "neither 4 nor 64 KiB long" : "not in the symbols");
+	char lines[160];
+	int n = snprintf(lines, sizeof(lines), "OSRELEASE=%s\nPAGESIZE=%" PRIu64 "\n",
+			 anchor->release, zero->size);
+	if (n < 0 || (size_t)n >= sizeof(lines))
+		return lc_error_create(LC_ERR_BAD_DATA, "release '%s' is implausible",
+				       anchor->release);
+	ret->vmcoreinfo = strdup(lines);
+	if (!ret->vmcoreinfo)
+		return lc_error_nomem;
+	ret->kaslr_offset = 0;
+	snprintf(ret->how, sizeof(ret->how),
+		 "%s found at physical 0x%" PRIx64
+		 ", where PAGE_OFFSET maps it: not relocated (ppc64 has no KASLR); %" PRIu64
+		 " KiB pages (the size of empty_zero_page)",
+		 anchor->symbol, anchor->phys, zero->size >> 10);
+	return NULL;
 }

@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "arch/arch_unwind.h"
+#include "kernel_locate.h"
 
 static const char *const x86_64_names[] = {"x86_64", NULL};
 
@@ -37,6 +38,9 @@ const struct lc_arch_ops lc_arch_x86_64 = {
 	.cpu_stacks = lc_x86_64_cpu_stacks,
 	.task_regs = lc_x86_64_task_regs,
 	.irq_state = lc_x86_64_irq_state,
+	/* CONFIG_PHYSICAL_ALIGN must be a multiple of 2 MiB on x86_64 (arch/x86/Kconfig). */
+	.kernel_phys_align = 2ull << 20,
+	.locate_kernel = lc_x86_64_locate_kernel,
 	.arg0_index = 14 /* rdi */,
 	.callee_saved = x86_64_callee_saved,
 	.ncallee_saved = sizeof(x86_64_callee_saved),

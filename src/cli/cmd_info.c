@@ -73,6 +73,8 @@ static void render_json(struct lc_program *prog, const struct info *in)
 		lc_json_null(&j);
 	lc_json_key(&j, "kaslr_offset");
 	lc_json_address(&j, prog->kaslr_offset);
+	lc_json_key(&j, "kaslr_source");
+	lc_json_string(&j, prog->kaslr_source);
 	lc_json_key(&j, "vmcoreinfo");
 	lc_json_bool(&j, prog->has_vmcoreinfo);
 	lc_json_key(&j, "symbols");
@@ -122,6 +124,8 @@ static void render_text(struct lc_program *prog, const struct info *in)
 			       (double)in->k->uptime_ns / 1e9, in->k->hz);
 	}
 	printf("%-16s 0x%" PRIx64 "\n", "kaslr offset", prog->kaslr_offset);
+	if (prog->kaslr_source)
+		printf("%-16s %s\n", "kaslr from", prog->kaslr_source);
 	printf("%-16s %s\n", "vmcoreinfo", prog->has_vmcoreinfo ? "yes" : "no");
 	printf("%-16s %s\n", "symbols", prog->symbols_source ? prog->symbols_source : "none");
 	printf("%-16s %s\n", "types", prog->types_source ? prog->types_source : "none");
@@ -138,7 +142,7 @@ int lc_cmd_info(struct lc_cli *cli)
 	if (err)
 		return lc_cli_fail(err);
 	struct info in = {.desc = prog->desc};
-	in.build_id = lc_vmcoreinfo_get(&prog->vmcoreinfo, "BUILD-ID");
+	in.build_id = lc_program_build_id(prog, NULL);
 	err = lc_kernel_get(prog, &in.k);
 	if (err)
 		in.kernel_error = lc_error_message(err);
