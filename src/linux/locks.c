@@ -14,6 +14,7 @@
 #include "linux/kernel.h"
 #include "linux/locks.h"
 #include "linux/modules.h"
+#include "linux/spinlock.h"
 #include "linux/task.h"
 #include "read.h"
 #include "unwind.h"
@@ -23,7 +24,6 @@ enum {
 	THREAD_SIZE = 16384,	  /* x86_64, arm64 and ppc64 without KASAN */
 	MAX_SCAN = 2048,	  /* bytes of a spinner's lock frames scanned */
 	MAX_OWNER_SCAN = 16384,	  /* bytes of a candidate owner's stack scanned */
-	MAX_QNODES = 4,		  /* MAX_NODES in kernel/locking/qspinlock.c */
 	WAITER_LIST_FALLBACK = 0, /* list_head first in every waiter struct (6.1) */
 	WAITER_TASK_FALLBACK = 16,
 };
@@ -234,17 +234,6 @@ static bool class_spins(enum wait_class c)
 
 /* ---- the analysis context ---- */
 
-/* One MCS node in use: a CPU queued on a spinning lock (or about to be). */
-struct qnode_info {
-	uint64_t addr, next;
-	int cpu;
-	unsigned idx;
-	/* powerpc qspinlock: the lock the node queues on (the tail names only a CPU) */
-	uint64_t lock;
-	/* what the node says about its waiter, for the evidence ("" when nothing) */
-	char note[64];
-};
-
 struct ctx {
 	struct lc_program *prog;
 	struct lc_types *types;
@@ -257,10 +246,7 @@ struct ctx {
 	/* x86 under a hypervisor: waiters spin test-and-set on the locked byte, unqueued */
 	bool virt_spin_lock;
 	uint64_t rw_wait_lock_off;
-	/* in-use MCS nodes of every CPU */
-	struct qnode_info *qnodes;
-	size_t nqnodes;
-	bool have_qnodes;
+	struct lc_mcs_nodes qn; /* in-use MCS nodes of every CPU */
 	/* per CPU: the lock it spins on (0 = none), to keep waiters from being owners */
 	uint64_t *spins_on;
 };
@@ -345,246 +331,20 @@ static struct lc_lock_waiter *waiter_add(struct lc_lock *l, uint64_t task, int32
 
 /* ---- qspinlock MCS queue ---- */
 
-/*
- * With paravirt spinlocks each generic node is a struct pv_node whose state
- * says whether the waiter's vCPU halted or hashed the lock; the enumerators
- * come from the dump (enum vcpu_state). False when the kernel has no pv_node.
- */
-static bool pv_state_layout(struct ctx *c, uint64_t *off, struct lc_pv_state_values *v)
-{
-	return !failed(lc_types_offsetof(c->types, "struct pv_node", "state", off)) &&
-	       !failed(lc_types_enum_value(c->types, "enum vcpu_state", "vcpu_running",
-					   &v->running)) &&
-	       !failed(lc_types_enum_value(c->types, "enum vcpu_state", "vcpu_halted",
-					   &v->halted)) &&
-	       !failed(lc_types_enum_value(c->types, "enum vcpu_state", "vcpu_hashed", &v->hashed));
-}
-
-static void read_generic_qnodes(struct ctx *c)
-{
-	uint64_t qnodes, next_off = 0, count_off = 12, qsize;
-	struct lc_error *err = lc_symbol_address(c->prog, "qnodes", &qnodes);
-	if (err) {
-		problem_err(c, err, "MCS queue nodes");
-		return;
-	}
-	/* struct qnode grows by two longs with CONFIG_PARAVIRT_SPINLOCKS. */
-	if (failed(lc_types_sizeof(c->types, "struct qnode", &qsize))) {
-		bool pv = lc_symbols_find(&c->prog->symbols, "__pv_queued_spin_lock_slowpath");
-		qsize = pv ? 32 : 16;
-	}
-	lc_error_destroy(lc_types_offsetof(c->types, "struct mcs_spinlock", "next", &next_off));
-	lc_error_destroy(lc_types_offsetof(c->types, "struct mcs_spinlock", "count", &count_off));
-	uint64_t pv_off = 0;
-	struct lc_pv_state_values pv;
-	bool has_pv = pv_state_layout(c, &pv_off, &pv);
-	size_t cap = 0;
-	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
-		if (!c->k->cpus[cpu].possible)
-			continue;
-		uint64_t base, count;
-		err = lc_percpu_address(c->prog, qnodes, cpu, &base);
-		if (!err)
-			err = lc_read_uint(c->prog, base + count_off, 4, &count);
-		if (err) {
-			lc_error_destroy(err);
-			continue;
-		}
-		/* The nesting count lives in node 0 and numbers the nodes in use. */
-		for (unsigned idx = 0; idx < count && idx < MAX_QNODES; idx++) {
-			struct qnode_info q = {
-				.addr = base + idx * qsize, .cpu = (int)cpu, .idx = idx};
-			err = lc_read_ulong(c->prog, q.addr + next_off, &q.next);
-			if (err) {
-				lc_error_destroy(err);
-				continue;
-			}
-			uint64_t state;
-			if (has_pv && !failed(lc_read_uint(c->prog, q.addr + pv_off, 1, &state))) {
-				enum lc_pv_state ps = lc_pv_state_decode(state, &pv);
-				if (ps != LC_PV_RUNNING)
-					snprintf(q.note, sizeof(q.note), "pv_node state %s",
-						 lc_pv_state_name(ps));
-			}
-			if (lc_grow((void **)&c->qnodes, &cap, c->nqnodes + 1, sizeof(*c->qnodes)))
-				c->qnodes[c->nqnodes++] = q;
-		}
-	}
-	c->have_qnodes = true;
-}
-
-/* Where the fields of powerpc's struct qnodes/qnode are, from the type of `qnodes`. */
-struct ppc_qnode_layout {
-	uint64_t count_off, nodes_off, node_size;
-	uint64_t next_off, lock_off, cpu_off;
-	/* members that came and went across releases (6.2 yield_cpu, later sleepy) */
-	bool has_sleepy, has_yield_cpu;
-	uint64_t sleepy_off, yield_cpu_off;
-};
-
-static bool member_off(const struct lc_type *t, const char *name, uint64_t *off)
-{
-	struct lc_member_info mi;
-	struct lc_error *err = lc_type_member(t, name, &mi);
-	if (err || mi.bit_size || mi.bit_offset % 8) {
-		lc_error_destroy(err);
-		return false;
-	}
-	*off = mi.bit_offset / 8;
-	return true;
-}
-
-static struct lc_error *ppc_qnode_layout(struct ctx *c, struct ppc_qnode_layout *ql)
-{
-	const struct lc_type *t;
-	struct lc_member_info nodes;
-	struct lc_error *err = lc_types_find_variable(c->types, "qnodes", &t);
-	if (!err)
-		err = lc_type_member(t, "nodes", &nodes);
-	if (err)
-		return err;
-	const struct lc_type *arr = lc_type_unqualified(nodes.type);
-	const struct lc_type *node = arr->kind == LC_TYPE_ARRAY ? arr->target : NULL;
-	*ql = (struct ppc_qnode_layout){.nodes_off = nodes.bit_offset / 8};
-	if (!node || !(ql->node_size = lc_type_unqualified(node)->size) ||
-	    !member_off(t, "count", &ql->count_off) || !member_off(node, "next", &ql->next_off) ||
-	    !member_off(node, "lock", &ql->lock_off) || !member_off(node, "cpu", &ql->cpu_off))
-		return lc_error_create(LC_ERR_LOOKUP,
-				       "powerpc struct qnodes lacks count/nodes[].next/lock/cpu");
-	ql->has_sleepy = member_off(node, "sleepy", &ql->sleepy_off);
-	ql->has_yield_cpu = member_off(node, "yield_cpu", &ql->yield_cpu_off);
-	return NULL;
-}
-
-/*
- * powerpc's qspinlock (arch/powerpc/lib/qspinlock.c) keeps per CPU a struct
- * qnodes { count; nodes[MAX_NODES] }: count numbers the nodes in use, each
- * names its lock and CPU. A released node has its lock pointer cleared.
- */
-static void read_ppc_qnodes(struct ctx *c)
-{
-	uint64_t qnodes;
-	struct ppc_qnode_layout ql;
-	struct lc_error *err = lc_symbol_address(c->prog, "qnodes", &qnodes);
-	if (!err)
-		err = ppc_qnode_layout(c, &ql);
-	if (err) {
-		problem_err(c, err, "powerpc qspinlock queue nodes");
-		return;
-	}
-	size_t cap = 0;
-	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
-		uint64_t base, count;
-		if (!c->k->cpus[cpu].possible)
-			continue;
-		err = lc_percpu_address(c->prog, qnodes, cpu, &base);
-		if (!err)
-			err = lc_read_uint(c->prog, base + ql.count_off, 4, &count);
-		if (err) {
-			lc_error_destroy(err);
-			continue;
-		}
-		for (unsigned idx = 0; idx < count && idx < MAX_QNODES; idx++) {
-			struct qnode_info q = {.addr = base + ql.nodes_off + idx * ql.node_size,
-					       .idx = idx};
-			uint64_t ncpu, sleepy = 0, yield = 0;
-			err = lc_read_ulong(c->prog, q.addr + ql.next_off, &q.next);
-			if (!err)
-				err = lc_read_ulong(c->prog, q.addr + ql.lock_off, &q.lock);
-			if (!err)
-				err = lc_read_uint(c->prog, q.addr + ql.cpu_off, 4, &ncpu);
-			if (!err && ql.has_sleepy)
-				err = lc_read_uint(c->prog, q.addr + ql.sleepy_off, 1, &sleepy);
-			if (!err && ql.has_yield_cpu)
-				err = lc_read_uint(c->prog, q.addr + ql.yield_cpu_off, 4, &yield);
-			if (err) {
-				lc_error_destroy(err);
-				continue;
-			}
-			/* A node being set up or torn down (lock not yet or no longer set). */
-			if (!q.lock || ncpu != cpu)
-				continue;
-			q.cpu = (int)cpu;
-			/* a vCPU ahead of it was seen preempted */
-			snprintf(q.note, sizeof(q.note), "%s", sleepy ? "sleepy" : "");
-			/* 6.2 only: the CPU this waiter yields its vCPU to (-1: none) */
-			if (ql.has_yield_cpu && (int32_t)yield >= 0) {
-				size_t len = strlen(q.note);
-				snprintf(q.note + len, sizeof(q.note) - len, "%syields to cpu %d",
-					 len ? ", " : "", (int32_t)yield);
-			}
-			if (lc_grow((void **)&c->qnodes, &cap, c->nqnodes + 1, sizeof(*c->qnodes)))
-				c->qnodes[c->nqnodes++] = q;
-		}
-	}
-	c->have_qnodes = true;
-}
-
-static void read_qnodes(struct ctx *c)
-{
-	if (c->sl.flavor == LC_SPIN_QSPINLOCK)
-		read_generic_qnodes(c);
-	else if (c->sl.flavor == LC_SPIN_PPC_QSPINLOCK)
-		read_ppc_qnodes(c);
-}
-
-/* The tail's node: by (cpu, index) for the generic lock, by (cpu, lock) for powerpc's. */
-static const struct qnode_info *qnode_tail(const struct ctx *c, uint64_t lock,
-					   const struct lc_spinlock_state *s)
-{
-	for (size_t i = 0; i < c->nqnodes; i++) {
-		const struct qnode_info *q = &c->qnodes[i];
-		if (q->cpu == s->tail_cpu &&
-		    (s->tail_idx >= 0 ? q->idx == (unsigned)s->tail_idx : q->lock == lock))
-			return q;
-	}
-	return NULL;
-}
-
-/*
- * The queue of a lock in order, head first: walk back from the tail node
- * through the predecessors' next pointers. Returns the length (0 when the
- * tail names no node in use).
- */
+/* The queue of a lock in order, head first (0 when the word names no tail). */
 static size_t mcs_queue(const struct ctx *c, uint64_t lock, const struct lc_spinlock_state *s,
-			const struct qnode_info **out, size_t max)
+			const struct lc_mcs_node **out, size_t max)
 {
-	if (!s->queued || !max)
+	if (!s->queued)
 		return 0;
-	const struct qnode_info *q = qnode_tail(c, lock, s);
-	if (!q)
-		return 0;
-	size_t n = 0;
-	out[n++] = q;
-	while (n < max) {
-		const struct qnode_info *pred = NULL;
-		for (size_t i = 0; i < c->nqnodes; i++) {
-			if (c->qnodes[i].next == q->addr && c->qnodes[i].lock == q->lock) {
-				pred = &c->qnodes[i];
-				break;
-			}
-		}
-		bool cycle = false;
-		for (size_t i = 0; pred && i < n; i++)
-			cycle |= out[i] == pred;
-		if (!pred || cycle)
-			break;
-		out[n++] = q = pred;
-	}
-	/* reverse: head first */
-	for (size_t i = 0; i < n / 2; i++) {
-		const struct qnode_info *t = out[i];
-		out[i] = out[n - 1 - i];
-		out[n - 1 - i] = t;
-	}
-	return n;
+	return lc_mcs_queue(c->qn.nodes, c->qn.count, lock, s->tail_cpu, s->tail_idx, out, max);
 }
 
-static const struct qnode_info *cpu_in_queue(const struct ctx *c, uint64_t lock,
-					     const struct lc_spinlock_state *s, int cpu,
-					     size_t *pos)
+static const struct lc_mcs_node *cpu_in_queue(const struct ctx *c, uint64_t lock,
+					      const struct lc_spinlock_state *s, int cpu,
+					      size_t *pos)
 {
-	const struct qnode_info *q[64];
+	const struct lc_mcs_node *q[64];
 	size_t n = mcs_queue(c, lock, s, q, LC_ARRAY_SIZE(q));
 	for (size_t i = 0; i < n; i++) {
 		if (q[i]->cpu == cpu) {
@@ -597,8 +357,8 @@ static const struct qnode_info *cpu_in_queue(const struct ctx *c, uint64_t lock,
 
 static bool cpu_queued_anywhere(const struct ctx *c, int cpu)
 {
-	for (size_t i = 0; i < c->nqnodes; i++) {
-		if (c->qnodes[i].cpu == cpu)
+	for (size_t i = 0; i < c->qn.count; i++) {
+		if (c->qn.nodes[i].cpu == cpu)
 			return true;
 	}
 	return false;
@@ -723,7 +483,7 @@ static int qspin_fit(struct ctx *c, uint64_t addr, int cpu, uint32_t *word, char
 	if (s.owner_cpu == cpu || (s.owner_cpu >= 0 && (unsigned)s.owner_cpu >= c->k->nr_cpu_ids))
 		return 0;
 	size_t pos;
-	const struct qnode_info *q = s.queued ? cpu_in_queue(c, addr, &s, cpu, &pos) : NULL;
+	const struct lc_mcs_node *q = s.queued ? cpu_in_queue(c, addr, &s, cpu, &pos) : NULL;
 	if (q) {
 		snprintf(why, size, "its MCS node is #%zu in the lock's queue%s%s%s", pos + 1,
 			 q->note[0] ? " (" : "", q->note, q->note[0] ? ")" : "");
@@ -1431,7 +1191,7 @@ static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 	snprintf(l->state, sizeof(l->state), "%s", s.desc);
 	l->held = s.locked;
 	/* Queued CPUs whose stacks did not show the lock (no registers, odd frames). */
-	const struct qnode_info *q[64];
+	const struct lc_mcs_node *q[64];
 	size_t n = mcs_queue(c, l->address, &s, q, LC_ARRAY_SIZE(q));
 	for (size_t i = 0; i < n; i++) {
 		int cpu = q[i]->cpu;
@@ -1555,35 +1315,6 @@ static void known_locks(struct ctx *c)
 	}
 }
 
-/*
- * Which spinning-lock encoding the kernel uses, from the types: ppc64's simple
- * spinlock is arch_spinlock_t { slock }; powerpc's own qspinlock (6.2+) keeps
- * per-CPU struct qnodes with a nodes[] array, where the generic one's qnodes
- * is a bare array of struct qnode.
- */
-static void spinlock_layout(struct ctx *c)
-{
-	const struct lc_type *t;
-	struct lc_member_info mi;
-	c->sl.flavor = LC_SPIN_QSPINLOCK;
-	if (lc_types_has_member(c->types, "arch_spinlock_t", "slock")) {
-		c->sl.flavor = LC_SPIN_PPC_TOKEN;
-	} else if (!failed(lc_types_find_variable(c->types, "qnodes", &t)) &&
-		   !failed(lc_type_member(t, "nodes", &mi))) {
-		c->sl.flavor = LC_SPIN_PPC_QSPINLOCK;
-		/* its u16 `locked` spans locked, owner and sleepy: the layout decoded here */
-		if (!failed(lc_types_member_info(c->types, "struct qspinlock", "locked", &mi)) &&
-		    lc_type_unqualified(mi.type)->size != 2)
-			problem(c,
-				"powerpc qspinlock: `locked` is %" PRIu64
-				" bytes, not the u16 of the known layout; owner CPUs may be wrong",
-				lc_type_unqualified(mi.type)->size);
-	}
-	/* The u16 tail member exists only when pending is a whole byte (NR_CPUS < 16K). */
-	lc_qspinlock_layout_init(&c->sl.q,
-				 lc_types_has_member(c->types, "struct qspinlock", "tail"));
-}
-
 struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report **ret)
 {
 	struct ctx c = {.prog = prog};
@@ -1605,11 +1336,13 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 		problem_err(&c, err, "task list");
 		c.tasks = NULL;
 	}
-	spinlock_layout(&c);
+	if ((err = lc_spinlock_layout_probe(c.types, &c.sl)))
+		problem_err(&c, err, "spinlock layout");
 	c.virt_spin_lock = c.sl.flavor == LC_SPIN_QSPINLOCK && virt_spin_lock_enabled(prog);
 	if (failed(lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off)))
 		c.rw_wait_lock_off = 4;
-	read_qnodes(&c);
+	if ((err = lc_mcs_nodes_read(prog, c.k, &c.sl, &c.qn)))
+		problem_err(&c, err, "MCS queue nodes");
 
 	for (unsigned cpu = 0; cpu < c.stacks->nr_cpus; cpu++) {
 		if (c.stacks->cpu_has_stack[cpu] && c.stacks->cpus[cpu].count)
@@ -1642,7 +1375,7 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 		c.r->locks[keep++] = *l;
 	}
 	c.r->count = keep;
-	free(c.qnodes);
+	lc_mcs_nodes_deinit(&c.qn);
 	free(c.spins_on);
 	*ret = c.r;
 	return NULL;

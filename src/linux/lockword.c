@@ -252,6 +252,48 @@ void lc_spinlock_decode(const struct lc_spinlock_layout *l, uint32_t word,
 	}
 }
 
+static const struct lc_mcs_node *mcs_tail(const struct lc_mcs_node *nodes, size_t n, uint64_t lock,
+					  int tail_cpu, int tail_idx)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct lc_mcs_node *q = &nodes[i];
+		if (q->cpu == tail_cpu &&
+		    (tail_idx >= 0 ? q->idx == (unsigned)tail_idx : q->lock == lock))
+			return q;
+	}
+	return NULL;
+}
+
+size_t lc_mcs_queue(const struct lc_mcs_node *nodes, size_t n, uint64_t lock, int tail_cpu,
+		    int tail_idx, const struct lc_mcs_node **out, size_t max)
+{
+	const struct lc_mcs_node *q = mcs_tail(nodes, n, lock, tail_cpu, tail_idx);
+	if (!q || !max)
+		return 0;
+	size_t len = 0;
+	out[len++] = q;
+	while (len < max) {
+		const struct lc_mcs_node *pred = NULL;
+		/* generic nodes carry no lock (0 == 0); powerpc's predecessor queues on ours */
+		for (size_t i = 0; i < n && !pred; i++) {
+			if (nodes[i].next == q->addr && nodes[i].lock == q->lock)
+				pred = &nodes[i];
+		}
+		bool cycle = false;
+		for (size_t i = 0; pred && i < len; i++)
+			cycle |= out[i] == pred;
+		if (!pred || cycle)
+			break;
+		out[len++] = q = pred;
+	}
+	for (size_t i = 0; i < len / 2; i++) {
+		const struct lc_mcs_node *t = out[i];
+		out[i] = out[len - 1 - i];
+		out[len - 1 - i] = t;
+	}
+	return len;
+}
+
 void lc_semaphore_decode(uint32_t count, uint64_t wait_list_head, uint64_t wait_list_next,
 			 struct lc_semaphore_state *ret)
 {

@@ -179,6 +179,27 @@ struct lc_spinlock_state {
 void lc_spinlock_decode(const struct lc_spinlock_layout *l, uint32_t word,
 			struct lc_spinlock_state *ret);
 
+/*
+ * One MCS queue node in use, as read from a CPU's per-CPU nodes: the generic
+ * qspinlock's struct qnode (kernel/locking/qspinlock.c) or powerpc's (its
+ * arch/powerpc/lib/qspinlock.c), up to four per CPU for nested contexts.
+ */
+struct lc_mcs_node {
+	uint64_t addr, next; /* the node and its successor in the queue (0: none yet) */
+	int cpu;
+	unsigned idx;
+	uint64_t lock; /* powerpc: the lock it queues on; 0 for the generic lock */
+	char note[64]; /* what the node says about its waiter, "" when nothing */
+};
+/*
+ * A lock's queue, head first: from the node the tail names (by cpu and index,
+ * or for powerpc, tail_idx < 0, by cpu and lock) back through the
+ * predecessors' next pointers. Stops at max and where the links loop; returns
+ * the length (0 when the tail names no node in use).
+ */
+size_t lc_mcs_queue(const struct lc_mcs_node *nodes, size_t n, uint64_t lock, int tail_cpu,
+		    int tail_idx, const struct lc_mcs_node **out, size_t max);
+
 /* struct semaphore: count and whether wait_list is empty. */
 struct lc_semaphore_state {
 	uint32_t count;

@@ -86,6 +86,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.running = (int8_t)b, .halted = (int8_t)(b >> 8), .hashed = (int8_t)(b >> 16)};
 	if (!lc_pv_state_name(lc_pv_state_decode(w & 0xff, &pv)))
 		abort();
+	/* The rest of the input as MCS nodes with small addresses, so the links meet. */
+	struct lc_mcs_node nodes[16];
+	size_t n = 0;
+	for (; n < 16 && left >= 4; n++) {
+		const uint8_t *q = p;
+		p += 4;
+		left -= 4;
+		nodes[n] = (struct lc_mcs_node){.addr = (q[0] & 15) * 16u,
+						.next = (q[1] & 31) * 16u,
+						.cpu = q[2] & 7,
+						.idx = q[3] & 3,
+						.lock = (q[3] >> 2) & 1};
+	}
+	const struct lc_mcs_node *out[8];
+	size_t len = lc_mcs_queue(nodes, n, w & 1, (int)((w >> 1) & 7), (int)((w >> 4) & 7) - 4,
+				  out, (size_t)(a % 9));
+	if (len > a % 9 || len > n + 1)
+		abort();
+	for (size_t i = 0; i < len; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (out[i] == out[j])
+				abort();
+		}
+		/* head first: each node's successor is the next one out */
+		if (i + 1 < len &&
+		    (out[i]->next != out[i + 1]->addr || out[i]->lock != out[i + 1]->lock))
+			abort();
+	}
 	struct lc_semaphore_state sem;
 	lc_semaphore_decode(w, a, b, &sem);
 	if (sem.held != (w == 0) || sem.waiters != (a != b))
