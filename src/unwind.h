@@ -103,6 +103,13 @@ struct lc_frame {
 	uint64_t regs_address;
 	struct lc_regset *regs; /* owned; NULL unless exception */
 	struct lc_irq_info irqs; /* for exception frames: IRQ state of the interrupted context */
+	/*
+	 * arm64, a context interrupted at an exception vector entry: the function the call
+	 * before this return address targets (0 if unknown). The interrupted pc is lost, and it
+	 * may lie in that callee (a leaf keeps no frame record) or back here after it returned.
+	 */
+	uint64_t call_target;
+	const char *call_function; /* its symbol (borrowed), NULL when unknown */
 };
 
 struct lc_stack {

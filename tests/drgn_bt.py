@@ -81,7 +81,10 @@ def prstatus_regs(path):
 def regs_object(desc, e):
     """struct pt_regs from a PRSTATUS (pr_reg at 112 on 64-bit Linux)."""
     size = prog.type("struct pt_regs").size
-    return Object.from_bytes_(prog, "struct pt_regs", desc[112:112 + size])
+    # arm64's pt_regs is longer than the note's user_pt_regs (orig_x0, syscallno, ...
+    # follow): those fields are not registers the unwinder reads, zero them.
+    regs = desc[112:112 + size]
+    return Object.from_bytes_(prog, "struct pt_regs", regs + bytes(size - len(regs)))
 
 
 def frames(trace):

@@ -27,6 +27,17 @@ enum {
 	FRAME_META_TYPE_FINAL = 1,
 	FRAME_META_TYPE_PT_REGS = 2,
 	PSTATE_I = 1u << 7,
+	/* vectors + 0x280: IRQ taken from EL1 on SP_EL1 (the kernel's own IRQ entry) */
+	VECTOR_EL1H_IRQ = 0x280,
+	/* A64 encodings (instructions are little-endian whatever the data endianness) */
+	INSN_BL_MASK = 0xfc000000,
+	INSN_BL = 0x94000000,
+	INSN_ADRP_MASK = 0x9f000000,
+	INSN_ADRP = 0x90000000,
+	INSN_ADD_IMM_MASK = 0xffc00000, /* ADD Xd, Xn, #imm12 (64-bit, no shift) */
+	INSN_ADD_IMM = 0x91000000,
+	INSN_BR_X16 = 0xd61f0200,
+	REG_X16 = 16,
 };
 
 struct arm64_data {
@@ -83,6 +94,82 @@ static bool lr_frame_missing(struct lc_unwinder *uw, uint64_t pc, uint64_t lr, u
 	return lsym != sym_of(uw, next_pc, false);
 }
 
+/*
+ * pc at the first instruction of the EL1h IRQ vector: the CPU was stopped (by the
+ * hypervisor, or the crash IPI found it) just as it took an IRQ, before kernel_entry saved
+ * anything. x0-x30 and sp are still those of the interrupted context; its pc and PSTATE
+ * went to ELR_EL1/SPSR_EL1, which no note carries.
+ */
+static bool at_el1_irq_vector(struct lc_unwinder *uw, uint64_t pc)
+{
+	const struct lc_symbol *s = sym_of(uw, pc, true);
+	return s && !strcmp(s->name, "vectors") && pc - s->address == VECTOR_EL1H_IRQ;
+}
+
+static bool read_insn(struct lc_unwinder *uw, uint64_t addr, uint32_t *ret)
+{
+	uint8_t b[4];
+	struct lc_error *err = uw->read(uw->read_arg, addr, b, sizeof(b));
+	if (err) {
+		lc_error_destroy(err);
+		return false;
+	}
+	*ret = (uint32_t)lc_load_uint(b, 4, false);
+	return true;
+}
+
+static int64_t sign_extend(uint64_t v, unsigned bits)
+{
+	uint64_t m = 1ull << (bits - 1);
+	return (int64_t)((v ^ m) - m);
+}
+
+/*
+ * The function the BL just before return address ret calls: its immediate target, or,
+ * when that is a module PLT veneer (adrp x16; add x16, x16, #lo12; br x16, used when the
+ * kernel is out of BL range), the veneer's target. 0 for anything else (BLR, no call).
+ */
+static uint64_t call_target(struct lc_unwinder *uw, uint64_t ret)
+{
+	uint32_t bl, adrp, add, br;
+	if (!read_insn(uw, ret - 4, &bl) || (bl & INSN_BL_MASK) != INSN_BL)
+		return 0;
+	uint64_t t = ret - 4 + (uint64_t)(sign_extend(bl & 0x3ffffff, 26) * 4);
+	if (!read_insn(uw, t, &adrp) || !read_insn(uw, t + 4, &add) || !read_insn(uw, t + 8, &br))
+		return t;
+	if ((adrp & INSN_ADRP_MASK) != INSN_ADRP || (adrp & 0x1f) != REG_X16 ||
+	    (add & INSN_ADD_IMM_MASK) != INSN_ADD_IMM || (add & 0x1f) != REG_X16 ||
+	    ((add >> 5) & 0x1f) != REG_X16 || br != INSN_BR_X16)
+		return t;
+	uint64_t page = ((adrp >> 5) & 0x7ffff) << 2 | ((adrp >> 29) & 3);
+	uint64_t base = (t & ~0xfffull) + (uint64_t)(sign_extend(page, 21) * 4096);
+	return base + ((add >> 10) & 0xfff);
+}
+
+/*
+ * The first frame above an IRQ vector entry runs in the interrupted context: give it the
+ * live registers (without pc and PSTATE, unknown) and that context's IRQ state, which
+ * is known: an IRQ exception is only taken while PSTATE.I is clear.
+ */
+static void mark_irq_entry(struct lc_unwinder *uw, struct lc_frame *f,
+			   const struct lc_regset *init, uint64_t lr)
+{
+	struct lc_regset regs = *init;
+	regs.valid &= ~(1ull << LC_ARM64_PC | 1ull << LC_ARM64_PSTATE);
+	lc_frame_set_exception(uw, f, 0, &regs);
+	f->irqs.state = LC_IRQS_ON;
+	snprintf(f->irqs.reason, sizeof(f->irqs.reason),
+		 "the CPU was entering the IRQ vector, so the interrupted context had "
+		 "PSTATE.I clear");
+	if (f->pc != lr)
+		return;
+	f->call_target = call_target(uw, lr);
+	const struct lc_symbol *cs = f->call_target ? sym_of(uw, f->call_target, true) : NULL;
+	/* only the entry of a function: a BL into the middle of one is no call we know */
+	if (cs && cs->address == f->call_target)
+		f->call_function = cs->name;
+}
+
 static bool is_el1_regs(const struct lc_regset *r)
 {
 	/* M[3:2] = 1: EL1 (EL1t or EL1h); M[4] = 0: AArch64 */
@@ -108,6 +195,8 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 		lc_stack_stop_error(st, err, "recording a frame");
 		return;
 	}
+	bool irq_entry = !st->start_is_return && at_el1_irq_vector(uw, pc);
+	uint64_t entry_lr = lc_arm64_strip_pac(lr, uw->pac_mask);
 	uint32_t left = 0;
 	uint64_t prev_record = 0;
 	for (;;) {
@@ -161,10 +250,15 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 			have_lr = false;
 			uint64_t slr = lc_arm64_strip_pac(lr, uw->pac_mask);
 			if (lr_frame_missing(uw, st->frames[st->count - 1].pc, slr, next_pc)) {
-				err = lc_stack_push(uw, st, slr, fp, 0, false, NULL);
+				struct lc_frame *lf;
+				err = lc_stack_push(uw, st, slr, fp, 0, false, &lf);
 				if (err) {
 					lc_stack_stop_error(st, err, "recording a frame");
 					return;
+				}
+				if (irq_entry) {
+					mark_irq_entry(uw, lf, init, entry_lr);
+					irq_entry = false;
 				}
 			}
 		}
@@ -234,6 +328,10 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 		if (err) {
 			lc_stack_stop_error(st, err, "recording a frame");
 			return;
+		}
+		if (irq_entry) {
+			mark_irq_entry(uw, f, init, entry_lr);
+			irq_entry = false;
 		}
 		if (!f->function) {
 			lc_stack_stop(st, false, "return address 0x%" PRIx64 " is not kernel text",

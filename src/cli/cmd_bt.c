@@ -52,12 +52,23 @@ static void render_text(struct lc_program *prog, const struct bt_report *r)
 				printf(" --- %s stack ---\n", lc_stack_kind_name(fr->stack));
 			prev = fr->stack;
 			if (fr->exception) {
-				printf("    [exception frame: pt_regs at 0x%016" PRIx64 "; IRQs %s: %s]\n",
-				       fr->regs_address,
-				       fr->irqs.state == LC_IRQS_OFF  ? "off"
-				       : fr->irqs.state == LC_IRQS_ON ? "on"
-								      : "unknown",
-				       fr->irqs.reason);
+				const char *irqs = fr->irqs.state == LC_IRQS_OFF  ? "off"
+						   : fr->irqs.state == LC_IRQS_ON ? "on"
+										  : "unknown";
+				/* regs_address 0: an exception entry that saved nothing yet */
+				if (fr->regs_address)
+					printf("    [exception frame: pt_regs at 0x%016" PRIx64
+					       "; IRQs %s: %s]\n",
+					       fr->regs_address, irqs, fr->irqs.reason);
+				else
+					printf("    [interrupted context: the live registers, pc and "
+					       "flags not saved; IRQs %s: %s]\n",
+					       irqs, fr->irqs.reason);
+				if (fr->call_target)
+					printf("    [the call before this return address goes to "
+					       "%s at 0x%016" PRIx64 "]\n",
+					       fr->call_function ? fr->call_function : "?",
+					       fr->call_target);
 				if (fr->regs) {
 					unsigned col = 0;
 					for (unsigned k = 0; k < arch->ptregs_words; k++) {
@@ -164,7 +175,10 @@ static void render_json(struct lc_program *prog, const struct bt_report *r)
 			lc_json_bool(&j, fr->guessed);
 			if (fr->exception) {
 				lc_json_key(&j, "regs_address");
-				lc_json_address(&j, fr->regs_address);
+				if (fr->regs_address)
+					lc_json_address(&j, fr->regs_address);
+				else
+					lc_json_null(&j);
 				json_irqs(&j, &fr->irqs);
 				lc_json_key(&j, "registers");
 				lc_json_begin_object(&j);

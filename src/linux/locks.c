@@ -249,6 +249,8 @@ struct ctx {
 	struct lc_mcs_nodes qn; /* in-use MCS nodes of every CPU */
 	/* per CPU: the lock it spins on (0 = none), to keep waiters from being owners */
 	uint64_t *spins_on;
+	/* preempt_disable() counts (CONFIG_PREEMPT_COUNT): spin locks raise preempt_count */
+	bool preempt_counted;
 };
 
 static void problem(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -560,7 +562,19 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 {
 	size_t i;
 	enum wait_class cls = W_NONE;
+	/* set when the lock function is only the callee a frame was calling (see below) */
+	const char *callee = NULL;
 	for (i = 0; i < st->count; i++) {
+		/*
+		 * A context interrupted at an exception entry (arm64 IRQ vector) lost its pc:
+		 * a lock slow path is a leaf with no frame record, so only the call before
+		 * the return address names it. Deeper than the frame itself: look first.
+		 */
+		cls = classify(st->frames[i].call_function);
+		if (cls != W_NONE) {
+			callee = st->frames[i].call_function;
+			break;
+		}
 		cls = classify(st->frames[i].function);
 		if (cls != W_NONE)
 			break;
@@ -627,7 +641,7 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 		problem(c,
 			"cpu %d spins in %s but no value in its registers or lock frames is a lock "
 			"consistent with that",
-			st->cpu, f->function);
+			st->cpu, callee ? callee : f->function);
 		free(cs);
 		return;
 	}
@@ -649,9 +663,15 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 		w->spinning = true;
 		w->irqs = irqs->state;
 		w->mode = mode;
-		snprintf(w->evidence, sizeof(w->evidence),
-			 "spins in %s+0x%" PRIx64 "; lock in %s; %s", f->function, f->offset,
-			 cs[best].where, best_why);
+		if (callee)
+			snprintf(w->evidence, sizeof(w->evidence),
+				 "spins in %s (called from %s+0x%" PRIx64
+				 ", interrupted as it took an IRQ); lock in %s; %s",
+				 callee, f->function, f->offset, cs[best].where, best_why);
+		else
+			snprintf(w->evidence, sizeof(w->evidence),
+				 "spins in %s+0x%" PRIx64 "; lock in %s; %s", f->function,
+				 f->offset, cs[best].where, best_why);
 	}
 	free(cs);
 }
@@ -968,11 +988,26 @@ fail:
 	problem_err(c, err, "reading a sleeping lock");
 }
 
+/*
+ * Without CONFIG_PREEMPT_COUNT (e.g. Debian's arm64 and ppc64el kernels, PREEMPT_VOLUNTARY)
+ * preempt_disable() is a compiler barrier: preempt_count stays 0 under spin locks, so a 0
+ * says nothing. PREEMPT_COUNT comes with PREEMPTION (preempt_schedule exists) or
+ * DEBUG_ATOMIC_SLEEP (__cant_sleep exists).
+ */
+static bool preempt_counted(struct lc_program *prog)
+{
+	uint64_t addr;
+	return !failed(lc_symbol_address(prog, "preempt_schedule", &addr)) ||
+	       !failed(lc_symbol_address(prog, "__cant_sleep", &addr));
+}
+
 static unsigned preempt_depth(struct ctx *c, unsigned cpu, uint64_t task, bool *known)
 {
 	uint64_t v, addr;
 	struct lc_error *err;
 	*known = false;
+	if (!c->preempt_counted)
+		return 0;
 	/* x86 keeps the count per CPU: __preempt_count until 6.2, then pcpu_hot.preempt_count. */
 	if (!failed(lc_symbol_address(c->prog, "__preempt_count", &addr)) ||
 	    (!failed(lc_symbol_address(c->prog, "pcpu_hot", &addr)) &&
@@ -1060,11 +1095,16 @@ static bool in_function(const struct lc_stack *st, const char *name)
 /* Spinning locks do not name their holder: weigh what each other CPU shows. */
 static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
 {
-	enum { TIERS = 5 };
-	/* tier: 0 address+preempt, 1 address, 2 module+preempt, 3 module, 4 preempt only */
-	static const enum lc_confidence conf[TIERS] = {LC_CONFIDENCE_HIGH, LC_CONFIDENCE_MEDIUM,
+	enum { TIERS = 6 };
+	/*
+	 * tier: 0 address+preempt, 1 address, 2 module+preempt, 3 module and spinning on no
+	 * lock, 4 module, 5 preempt only. Tier 3 matters where preempt_count says nothing: a
+	 * CPU spinning on another lock can hold this one (lock chains), but one that runs the
+	 * lock's module and waits for nothing is the likelier holder.
+	 */
+	static const enum lc_confidence conf[TIERS] = {LC_CONFIDENCE_HIGH,   LC_CONFIDENCE_MEDIUM,
 						       LC_CONFIDENCE_MEDIUM, LC_CONFIDENCE_LOW,
-						       LC_CONFIDENCE_LOW};
+						       LC_CONFIDENCE_LOW,    LC_CONFIDENCE_LOW};
 	int first[TIERS], count[TIERS] = {0};
 	char why[TIERS][200];
 	for (unsigned cpu = 0; cpu < c->stacks->nr_cpus; cpu++) {
@@ -1084,12 +1124,13 @@ static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
 		if (depth && in_function(st, "panic"))
 			depth--;
 		bool preempt = pknown && depth > 0;
-		int tier = addr && preempt    ? 0
-			   : addr	      ? 1
-			   : mod && preempt   ? 2
-			   : mod	      ? 3
-			   : preempt && !idle ? 4
-					      : -1;
+		int tier = addr && preempt	      ? 0
+			   : addr		      ? 1
+			   : mod && preempt	      ? 2
+			   : mod && !c->spins_on[cpu] ? 3
+			   : mod		      ? 4
+			   : preempt && !idle	      ? 5
+						      : -1;
 		if (tier < 0)
 			continue;
 		if (!count[tier]++) {
@@ -1099,10 +1140,11 @@ static void attribute_spin_owner(struct ctx *c, struct lc_lock *l)
 				snprintf(p, sizeof(p),
 					 "%u preempt-disable level(s) beyond any lock it waits for",
 					 depth);
-			snprintf(why[tier], sizeof(why[tier]), "cpu %u: %s%s%s%s%s%s%s", cpu,
+			snprintf(why[tier], sizeof(why[tier]), "cpu %u: %s%s%s%s%s%s%s%s", cpu,
 				 addr ? "lock address in " : "", addr ? where : "",
 				 addr && (mod || pknown) ? "; " : "",
 				 mod ? "runs code of module " : "", mod ? l->module : "",
+				 tier == 3 ? " and spins on no lock" : "",
 				 mod && pknown ? "; " : "", p);
 		}
 	}
@@ -1339,6 +1381,7 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 	if ((err = lc_spinlock_layout_probe(c.types, &c.sl)))
 		problem_err(&c, err, "spinlock layout");
 	c.virt_spin_lock = c.sl.flavor == LC_SPIN_QSPINLOCK && virt_spin_lock_enabled(prog);
+	c.preempt_counted = preempt_counted(prog);
 	if (failed(lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off)))
 		c.rw_wait_lock_off = 4;
 	if ((err = lc_mcs_nodes_read(prog, c.k, &c.sl, &c.qn)))
