@@ -4,7 +4,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(gcc meson ninja-build pkg-config python3
       libkdumpfile-dev libdw-dev libelf-dev libreadline-dev libzstd-dev zlib1g-dev
-      zstd)
+      zstd makedumpfile)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

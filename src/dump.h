@@ -26,14 +26,19 @@ struct lc_dump_desc {
 	unsigned ptr_size;
 	uint64_t page_size;
 	unsigned note_cpus; /* CPUs with a PRSTATUS note */
+	unsigned files;     /* 1, or the number of files of a split set */
 };
 
 /* Called for every physical page the dump layer reads while recording. */
 typedef void lc_page_recorder_fn(void *arg, uint64_t phys_page);
 
 struct lc_dump;
-struct lc_error *lc_dump_open(const char *path, lc_progress_fn *progress, void *progress_arg,
-			      struct lc_dump **ret);
+/*
+ * Open a dump: one file, or every file of a split set (makedumpfile
+ * --split, any order); each may be wrapped (flattened, zstd).
+ */
+struct lc_error *lc_dump_open(const char *const *paths, size_t npaths, lc_progress_fn *progress,
+			      void *progress_arg, struct lc_dump **ret);
 void lc_dump_destroy(struct lc_dump *dump);
 const struct lc_dump_desc *lc_dump_describe(const struct lc_dump *dump);
 

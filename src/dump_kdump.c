@@ -17,7 +17,9 @@
 #include "util.h"
 
 struct lc_dump {
-	struct lc_dump_file file;
+	struct lc_dump_file file; /* the first (or only) file: its notes are the dump's */
+	struct lc_dump_file *more; /* the other parts of a split set */
+	size_t nmore;
 	kdump_ctx_t *ctx;
 	struct lc_dump_desc desc;
 	char *vmcoreinfo;
@@ -108,32 +110,116 @@ static struct lc_error *refresh_addrxlat(struct lc_dump *dump)
 	return NULL;
 }
 
-struct lc_error *lc_dump_open(const char *path, lc_progress_fn *progress, void *progress_arg,
-			      struct lc_dump **ret)
+static int cmp_part(const void *a, const void *b)
 {
+	const struct lc_dump_part *x = a, *y = b;
+	return x->start_pfn < y->start_pfn ? -1 : x->start_pfn > y->start_pfn;
+}
+
+/*
+ * A split set must be whole: every file a part of the same dump, the parts
+ * tiling all page frames. libkdumpfile would serve a partial set, and the
+ * missing frames would read as pages the filter excluded.
+ */
+static struct lc_error *check_parts(const char *const *paths, struct lc_dump_part *parts,
+				    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (n > 1 && (!parts[i].kdump || !parts[i].split))
+			return lc_error_create(LC_ERR_INVALID,
+					       "'%s' is not part of a split dump (makedumpfile "
+					       "--split): give several files only for one",
+					       paths[i]);
+		if (i && (parts[i].max_mapnr != parts[0].max_mapnr ||
+			  memcmp(parts[i].id, parts[0].id, sizeof(parts[0].id)) != 0))
+			return lc_error_create(LC_ERR_MISMATCH,
+					       "'%s' is part of another dump than '%s' (their "
+					       "headers' machine or time differ)",
+					       paths[i], paths[0]);
+	}
+	if (!parts[0].split)
+		return NULL;
+	/* Sorted copies: the paths stay in the order given, which messages use. */
+	struct lc_dump_part *sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
+		return lc_error_nomem;
+	memcpy(sorted, parts, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_part);
+	uint64_t next = 0;
+	struct lc_error *err = NULL;
+	for (size_t i = 0; i < n && !err; i++) {
+		if (sorted[i].start_pfn > next)
+			err = lc_error_create(LC_ERR_INVALID,
+					      "'%s' is one of several files of a split dump, and "
+					      "no file given holds page frames 0x%" PRIx64 "-0x%" PRIx64
+					      ": give all the files",
+					      paths[0], next, sorted[i].start_pfn);
+		else if (sorted[i].start_pfn < next)
+			err = lc_error_create(LC_ERR_INVALID,
+					      "two files of the split dump hold page frame 0x%" PRIx64
+					      " (the same file given twice?)",
+					      sorted[i].start_pfn);
+		next = sorted[i].end_pfn;
+	}
+	if (!err && next < sorted[0].max_mapnr)
+		err = lc_error_create(LC_ERR_INVALID,
+				      "'%s' is one of several files of a split dump, and no file "
+				      "given holds page frames 0x%" PRIx64 "-0x%" PRIx64
+				      ": give all the files",
+				      paths[0], next, sorted[0].max_mapnr);
+	free(sorted);
+	return err;
+}
+
+struct lc_error *lc_dump_open(const char *const *paths, size_t npaths, lc_progress_fn *progress,
+			      void *progress_arg, struct lc_dump **ret)
+{
+	if (npaths == 0 || npaths > 1024)
+		return lc_error_create(LC_ERR_INVALID, "%zu dump files", npaths);
+	const char *path = paths[0];
 	struct lc_dump *dump = calloc(1, sizeof(*dump));
 	if (!dump)
 		return lc_error_nomem;
 	dump->file.fd = -1;
-
-	struct lc_error *err = lc_dump_file_open(path, progress, progress_arg, &dump->file);
-	if (err) {
-		free(dump);
-		return err;
-	}
-	err = lc_dump_validate(dump->file.fd);
-	if (err) {
+	struct lc_dump_part *parts = calloc(npaths, sizeof(*parts));
+	int *fds = calloc(npaths, sizeof(*fds));
+	dump->more = npaths > 1 ? calloc(npaths - 1, sizeof(*dump->more)) : NULL;
+	if (!parts || !fds || (npaths > 1 && !dump->more)) {
+		free(parts);
+		free(fds);
 		lc_dump_destroy(dump);
-		return lc_error_prefix(err, "'%s'", path);
+		return lc_error_nomem;
+	}
+	struct lc_error *err = NULL;
+	for (size_t i = 0; i < npaths && !err; i++) {
+		struct lc_dump_file *f = i ? &dump->more[i - 1] : &dump->file;
+		f->fd = -1;
+		err = lc_dump_file_open(paths[i], progress, progress_arg, f);
+		if (err)
+			break;
+		if (i)
+			dump->nmore++;
+		fds[i] = f->fd;
+		err = lc_error_prefix(lc_dump_validate(f->fd, &parts[i]), "'%s'", paths[i]);
+	}
+	if (!err)
+		err = check_parts(paths, parts, npaths);
+	free(parts);
+	if (err) {
+		free(fds);
+		lc_dump_destroy(dump);
+		return err;
 	}
 	dump->ctx = kdump_new();
 	if (!dump->ctx) {
+		free(fds);
 		lc_dump_destroy(dump);
 		return lc_error_nomem;
 	}
 	/* Linux is the only OS we read; saying so lets libkdumpfile use VMCOREINFO. */
 	kdump_set_string_attr(dump->ctx, KDUMP_ATTR_OSTYPE, "linux");
-	kdump_status st = kdump_open_fd(dump->ctx, dump->file.fd);
+	kdump_status st = kdump_open_fdset(dump->ctx, (unsigned)npaths, fds);
+	free(fds);
 	if (st != KDUMP_OK) {
 		const char *detail = kdump_get_err(dump->ctx);
 		err = lc_error_create(LC_ERR_FORMAT, "cannot open the dump: %s",
@@ -161,6 +247,7 @@ struct lc_error *lc_dump_open(const char *path, lc_progress_fn *progress, void *
 		d->page_size = get_number_attr(dump->ctx, KDUMP_ATTR_PAGE_SIZE, 4096);
 	}
 	d->note_cpus = (unsigned)get_number_attr(dump->ctx, KDUMP_ATTR_NUM_CPUS, 0);
+	d->files = (unsigned)npaths;
 	if (!d->arch) {
 		lc_dump_destroy(dump);
 		return lc_error_create(LC_ERR_FORMAT, "'%s': cannot tell the architecture of the dump",
@@ -223,6 +310,9 @@ void lc_dump_destroy(struct lc_dump *dump)
 	free(dump->xlat_error);
 	free(dump->notes);
 	lc_dump_file_close(&dump->file);
+	for (size_t i = 0; i < dump->nmore; i++)
+		lc_dump_file_close(&dump->more[i]);
+	free(dump->more);
 	free(dump);
 }
 

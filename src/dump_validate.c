@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,7 +90,8 @@ static struct lc_error *validate_elf(int fd, const uint8_t *eh, uint64_t size)
 	return NULL;
 }
 
-static struct lc_error *validate_kdump(int fd, const uint8_t *h, uint64_t size)
+static struct lc_error *validate_kdump(int fd, const uint8_t *h, uint64_t size,
+				       struct lc_dump_part *part)
 {
 	/* The header is in the dumped machine's byte order; the version tells which. */
 	uint32_t v = (uint32_t)lc_load_uint(h + 8, 4, false);
@@ -118,15 +121,45 @@ static struct lc_error *validate_kdump(int fd, const uint8_t *h, uint64_t size)
 				       " bytes): truncated or corrupt dump",
 				       bitmap_blocks, bitmap_off, size);
 	uint64_t mapnr = max_mapnr;
-	if (version >= 6 && sub_hdr_size > 0) {
+	/*
+	 * kdump_sub_header (makedumpfile's diskdump_mng.h, 64-bit): phys_base,
+	 * dump_level, split at 12, start_pfn/end_pfn at 16/24 (version >= 2),
+	 * their 64-bit forms at 80/88 and max_mapnr_64 at 96 (version >= 6).
+	 */
+	bool split = false;
+	uint64_t start_pfn = 0, end_pfn = 0;
+	if (version >= 2 && sub_hdr_size > 0) {
 		uint8_t sub[104];
-		struct lc_error *err = read_at(fd, sub, sizeof(sub), block_size, size,
-					       "kdump sub-header");
+		size_t want = version >= 6 ? sizeof(sub) : 32;
+		struct lc_error *err = read_at(fd, sub, want, block_size, size, "kdump sub-header");
 		if (err)
 			return err;
-		uint64_t mapnr64 = lc_load_uint(sub + 96, 8, be);
-		if (mapnr64)
-			mapnr = mapnr64;
+		split = lc_load_uint(sub + 12, 4, be) != 0;
+		start_pfn = lc_load_uint(sub + 16, 8, be);
+		end_pfn = lc_load_uint(sub + 24, 8, be);
+		if (version >= 6) {
+			uint64_t mapnr64 = lc_load_uint(sub + 96, 8, be);
+			if (mapnr64)
+				mapnr = mapnr64;
+			if (split) {
+				start_pfn = lc_load_uint(sub + 80, 8, be);
+				end_pfn = lc_load_uint(sub + 88, 8, be);
+			}
+		}
+	}
+	/* A part may be empty: makedumpfile splits by dumpable pages, none may be left. */
+	if (split && (start_pfn > end_pfn || end_pfn > mapnr))
+		return lc_error_create(LC_ERR_FORMAT,
+				       "kdump split part claims page frames 0x%" PRIx64 "-0x%" PRIx64
+				       " of 0x%" PRIx64,
+				       start_pfn, end_pfn, mapnr);
+	if (part) {
+		part->kdump = true;
+		part->split = split;
+		part->start_pfn = split ? start_pfn : 0;
+		part->end_pfn = split ? end_pfn : mapnr;
+		part->max_mapnr = mapnr;
+		memcpy(part->id, h + 12, sizeof(part->id));
 	}
 	/* Two bitmaps of one bit per page frame. */
 	if (mapnr == 0 || mapnr / 8 > bitmap_len / 2 + block_size)
@@ -137,8 +170,10 @@ static struct lc_error *validate_kdump(int fd, const uint8_t *h, uint64_t size)
 	return NULL;
 }
 
-struct lc_error *lc_dump_validate(int fd)
+struct lc_error *lc_dump_validate(int fd, struct lc_dump_part *part)
 {
+	if (part)
+		memset(part, 0, sizeof(*part));
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return lc_error_create(LC_ERR_OS, "cannot stat the dump: %s", strerror(errno));
@@ -157,7 +192,35 @@ struct lc_error *lc_dump_validate(int fd)
 		if (size < sizeof(head))
 			return lc_error_create(LC_ERR_FORMAT,
 					       "kdump header is truncated (%" PRIu64 " bytes)", size);
-		return validate_kdump(fd, head, size);
+		return validate_kdump(fd, head, size, part);
 	}
 	return NULL; /* other formats: libkdumpfile's own checks */
+}
+
+static bool path_check(const char *path, bool need_split)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	uint8_t sig[8];
+	struct lc_dump_part part;
+	bool yes = pread(fd, sig, sizeof(sig), 0) == (ssize_t)sizeof(sig) &&
+		   (!memcmp(sig, "KDUMP   ", 8) || !memcmp(sig, "DISKDUMP", 8));
+	if (yes && need_split) {
+		struct lc_error *err = lc_dump_validate(fd, &part);
+		yes = !err && part.split;
+		lc_error_destroy(err);
+	}
+	close(fd);
+	return yes;
+}
+
+bool lc_dump_path_is_split_part(const char *path)
+{
+	return path_check(path, true);
+}
+
+bool lc_dump_path_is_kdump(const char *path)
+{
+	return path_check(path, false);
 }

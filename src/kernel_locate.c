@@ -215,7 +215,13 @@ struct lc_error *lc_kernel_locate(struct lc_program *prog, const struct lc_symbo
 		if (!sym)
 			continue;
 		struct search s = {.ncand = 0};
+		/*
+		 * The probes are not kept by extract: a minimal dump needs only the
+		 * anchor, which lc_kernel_location_check reads again.
+		 */
+		lc_dump_pause_recording(prog->dump, true);
 		search_anchor(prog, anchors[i], sym->address, banner, arch->kernel_phys_align, &s);
+		lc_dump_pause_recording(prog->dump, false);
 		probes += s.probes;
 		if (tlen < sizeof(tried))
 			tlen += (size_t)snprintf(tried + tlen, sizeof(tried) - tlen,

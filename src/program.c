@@ -521,13 +521,23 @@ struct lc_error *lc_program_types(struct lc_program *prog, struct lc_types **ret
 struct lc_error *lc_program_open(const char *dump_path, const struct lc_program_options *opts,
 				 struct lc_program **ret)
 {
+	return lc_program_open_set(&dump_path, 1, opts, ret);
+}
+
+struct lc_error *lc_program_open_set(const char *const *dump_paths, size_t npaths,
+				     const struct lc_program_options *opts,
+				     struct lc_program **ret)
+{
+	if (npaths == 0)
+		return lc_error_create(LC_ERR_INVALID, "no dump file given");
+	const char *dump_path = dump_paths[0];
 	struct lc_program *prog = calloc(1, sizeof(*prog));
 	if (!prog)
 		return lc_error_nomem;
 	lc_symbols_init(&prog->symbols);
 	lc_vmcoreinfo_init(&prog->vmcoreinfo);
 
-	struct lc_error *err = lc_dump_open(dump_path, opts ? opts->progress : NULL,
+	struct lc_error *err = lc_dump_open(dump_paths, npaths, opts ? opts->progress : NULL,
 					    opts ? opts->progress_arg : NULL, &prog->dump);
 	if (err)
 		goto fail;

@@ -33,6 +33,10 @@ struct lc_program_options {
 
 struct lc_error *lc_program_open(const char *dump_path, const struct lc_program_options *opts,
 				 struct lc_program **ret);
+/* A dump split over several files (makedumpfile --split): all of them, in any order. */
+struct lc_error *lc_program_open_set(const char *const *dump_paths, size_t npaths,
+				     const struct lc_program_options *opts,
+				     struct lc_program **ret);
 void lc_program_destroy(struct lc_program *prog);
 
 /* Read kernel virtual memory of the dumped machine. */

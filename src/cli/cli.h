@@ -12,6 +12,9 @@
 
 struct lc_cli {
 	const char *dump;
+	/* Every file of the dump: dump alone, or the parts of a split set (dump first). */
+	const char **dumps;
+	size_t ndumps;
 	struct lc_program_options popts;
 	bool json;
 	bool quiet;

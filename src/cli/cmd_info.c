@@ -26,6 +26,8 @@ static void render_json(struct lc_program *prog, const struct info *in)
 	lc_json_string(&j, in->desc->format);
 	lc_json_key(&j, "wrapper");
 	lc_json_string(&j, in->desc->wrapper);
+	lc_json_key(&j, "files");
+	lc_json_uint(&j, in->desc->files);
 	lc_json_key(&j, "arch");
 	lc_json_string(&j, lc_arch_machine(prog->arch, prog->big_endian));
 	lc_json_key(&j, "endianness");
@@ -95,8 +97,11 @@ static void render_json(struct lc_program *prog, const struct info *in)
 static void render_text(struct lc_program *prog, const struct info *in)
 {
 	const struct lc_dump_desc *d = in->desc;
-	printf("%-16s %s%s%s\n", "format", d->format, d->wrapper ? " in " : "",
+	printf("%-16s %s%s%s", "format", d->format, d->wrapper ? " in " : "",
 	       d->wrapper ? d->wrapper : "");
+	if (d->files > 1)
+		printf(" (split over %u files)", d->files);
+	printf("\n");
 	printf("%-16s %s (%s-endian, %" PRIu64 "-byte pages)\n", "architecture",
 	       lc_arch_machine(prog->arch, prog->big_endian),
 	       d->big_endian ? "big" : "little", d->page_size);
@@ -137,6 +142,12 @@ static void render_text(struct lc_program *prog, const struct info *in)
 
 int lc_cmd_info(struct lc_cli *cli)
 {
+	if (cli->argc > 0) {
+		fprintf(stderr, "lockcore: info: unexpected argument '%s' (usage: lockcore info "
+				"DUMP [MORE SPLIT PARTS])\n",
+			cli->argv[0]);
+		return 2;
+	}
 	struct lc_program *prog;
 	struct lc_error *err = lc_cli_open(cli, &prog);
 	if (err)

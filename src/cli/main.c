@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "dump_validate.h"
 
 static const struct lc_cli_command commands[] = {
 	{"info", "describe the dump: format, architecture, kernel, CPUs, crash", "", lc_cmd_info},
@@ -25,7 +26,7 @@ static const struct lc_cli_command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: lockcore [options] COMMAND DUMP [ARGS...]\n\n"
+	fprintf(out, "usage: lockcore [options] COMMAND DUMP [MORE SPLIT PARTS...] [ARGS...]\n\n"
 		     "Post-mortem analysis of Linux kernel crash dumps.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
@@ -63,7 +64,7 @@ struct lc_error *lc_cli_open(struct lc_cli *cli, struct lc_program **ret)
 {
 	if (!cli->quiet && isatty(STDERR_FILENO))
 		cli->popts.progress = progress;
-	return lc_program_open(cli->dump, &cli->popts, ret);
+	return lc_program_open_set(cli->dumps, cli->ndumps, &cli->popts, ret);
 }
 
 int lc_cli_run_report(struct lc_cli *cli, const struct lc_cli_report_command *cmd)
@@ -150,12 +151,18 @@ int main(int argc, char **argv)
 	 * so a command can run getopt_long(cli.argc + 1, cli.argv - 1, ...).
 	 */
 	char **rest = calloc((size_t)argc + 1, sizeof(char *));
-	if (!rest) {
+	const char **dumps = calloc((size_t)argc + 1, sizeof(char *));
+	if (!rest || !dumps) {
 		fprintf(stderr, "lockcore: out of memory\n");
+		free(rest);
+		free(dumps);
 		return 1;
 	}
+	cli.dumps = dumps;
 	int nrest = 0, status = -1;
 	const char *name = NULL;
+	/* After a split dump's first file, the files that follow it are its other parts. */
+	bool more_parts = false;
 	for (int i = 1; i < argc && status < 0; i++) {
 		int used = global_option(&cli, argc, argv, i, &status);
 		if (used) {
@@ -174,17 +181,28 @@ int main(int argc, char **argv)
 		}
 		if (!cli.dump && argv[i][0] != '-') {
 			cli.dump = argv[i];
+			dumps[cli.ndumps++] = argv[i];
+			more_parts = lc_dump_path_is_split_part(argv[i]);
 			continue;
+		}
+		if (more_parts && argv[i][0] != '-') {
+			if (lc_dump_path_is_kdump(argv[i])) {
+				dumps[cli.ndumps++] = argv[i];
+				continue;
+			}
+			more_parts = false;
 		}
 		rest[nrest++] = argv[i];
 	}
 	if (status >= 0) {
 		free(rest);
+		free(dumps);
 		return status;
 	}
 	if (!name) {
 		usage(stderr);
 		free(rest);
+		free(dumps);
 		return 2;
 	}
 	const struct lc_cli_command *cmd = NULL;
@@ -195,17 +213,20 @@ int main(int argc, char **argv)
 	if (!cmd) {
 		fprintf(stderr, "lockcore: unknown command '%s' (try --help)\n", name);
 		free(rest);
+		free(dumps);
 		return 2;
 	}
 	if (!cli.dump) {
 		fprintf(stderr, "usage: lockcore %s DUMP%s%s\n", cmd->name, *cmd->usage ? " " : "",
 			cmd->usage);
 		free(rest);
+		free(dumps);
 		return 2;
 	}
 	cli.argc = nrest - 1;
 	cli.argv = rest + 1;
 	int ret = cmd->run(&cli);
 	free(rest);
+	free(dumps);
 	return ret;
 }
