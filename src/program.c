@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "debuginfo.h"
 #include "dwarf_types.h"
 #include "kallsyms.h"
 #include "kernel_locate.h"
@@ -628,7 +629,9 @@ void lc_program_destroy(struct lc_program *prog)
 	free(prog->types_source_buf);
 	free(prog->symbols_source_buf);
 	free(prog->kaslr_source_buf);
-	/* After the types: a DWARF source reads the vmlinux's ELF. */
+	/* After the types and the debuginfo: both read the vmlinux's ELF. */
+	lc_debuginfo_destroy(prog->debuginfo);
+	free(prog->debuginfo_error);
 	lc_vmlinux_destroy(prog->vmlinux);
 	free(prog->btf_path);
 	lc_symbols_deinit(&prog->symbols);

@@ -16,6 +16,7 @@ struct lc_vmlinux;
 struct lc_unwind_cache;
 struct lc_printk_log;
 struct lc_modules;
+struct lc_debuginfo;
 
 struct lc_program {
 	struct lc_dump *dump;
@@ -50,6 +51,10 @@ struct lc_program {
 	struct lc_unwind_cache *unwind;  /* CPU registers and stacks (unwind.c) */
 	struct lc_printk_log *printk;    /* lazily read kernel log (linux/printk.c) */
 	struct lc_modules *modules;       /* loaded modules and their symbols (linux/modules.c) */
+	/* -k's DWARF for code: CFI, lines, inlines, variables (debuginfo.c); lazily opened */
+	struct lc_debuginfo *debuginfo;
+	bool debuginfo_tried;
+	char *debuginfo_error; /* why there is none (NULL if even that failed) */
 };
 
 /*

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "arch/arch_unwind.h"
+#include "debuginfo.h"
 #include "linux/cpuregs.h"
 #include "linux/kernel.h"
 #include "linux/task.h"
@@ -58,6 +59,39 @@ const struct lc_stack_range *lc_stack_ranges_find(const struct lc_stack_ranges *
 	return NULL;
 }
 
+const char *lc_unwind_method_name(enum lc_unwind_method m)
+{
+	switch (m) {
+	case LC_UNWIND_INITIAL:
+		return "registers";
+	case LC_UNWIND_ORC:
+		return "orc";
+	case LC_UNWIND_CFI:
+		return "cfi";
+	case LC_UNWIND_FP:
+		return "fp";
+	case LC_UNWIND_BACKCHAIN:
+		return "backchain";
+	case LC_UNWIND_LR:
+		return "lr";
+	case LC_UNWIND_PT_REGS:
+		return "pt_regs";
+	case LC_UNWIND_SCAN:
+		return "scan";
+	}
+	return "?";
+}
+
+void lc_frame_set_known(struct lc_unwinder *uw, struct lc_frame *f, const struct lc_regset *regs)
+{
+	if (!uw->debuginfo)
+		return;
+	if (!f->known)
+		f->known = malloc(sizeof(*f->known));
+	if (f->known)
+		*f->known = *regs;
+}
+
 struct lc_error *lc_unwind_read_u64(struct lc_unwinder *uw, uint64_t addr, uint64_t *ret)
 {
 	uint8_t b[8];
@@ -87,6 +121,7 @@ void lc_frame_set_exception(struct lc_unwinder *uw, struct lc_frame *f, uint64_t
 	if (f->regs)
 		*f->regs = *regs;
 	uw->arch->irq_state(NULL, -1, regs, &f->irqs);
+	lc_frame_set_known(uw, f, regs);
 }
 
 struct lc_error *lc_stack_push(struct lc_unwinder *uw, struct lc_stack *st, uint64_t pc,
@@ -141,8 +176,10 @@ void lc_stack_deinit(struct lc_stack *st)
 {
 	if (!st)
 		return;
-	for (size_t i = 0; i < st->count; i++)
+	for (size_t i = 0; i < st->count; i++) {
 		free(st->frames[i].regs);
+		free(st->frames[i].known);
+	}
 	free(st->frames);
 	free(st->stopped);
 	memset(st, 0, sizeof(*st));
@@ -164,6 +201,8 @@ struct lc_unwind_cache {
 	char *arch_error; /* why arch data is missing: unwinders fall back */
 	uint64_t thread_size;
 	uint64_t pac_mask;
+	struct lc_debuginfo *debuginfo; /* the program's, when -k has DWARF */
+	bool prefer_cfi;
 	struct lc_stacks *stacks;
 	struct lc_error *stacks_error;
 	struct task_slot *slots;
@@ -258,6 +297,11 @@ static void prepare(struct lc_program *prog, struct lc_unwind_cache *cache)
 			cache->arch_data = NULL;
 		}
 	}
+	/* With -k, DWARF CFI fills the gaps of the arch's own method (debuginfo.h). */
+	if (prog->vmlinux)
+		cache->debuginfo = lc_program_debuginfo(prog, NULL);
+	const char *pc = getenv("LOCKCORE_PREFER_CFI");
+	cache->prefer_cfi = pc && *pc && strcmp(pc, "0") != 0;
 	cache->thread_size = DEFAULT_THREAD_SIZE;
 	struct lc_types *types;
 	struct lc_error *err = lc_program_types(prog, &types);
@@ -301,6 +345,8 @@ static void unwinder_init(struct lc_program *prog, struct lc_unwind_cache *cache
 	uw->arch_data = cache->arch_data;
 	uw->pac_mask = cache->pac_mask;
 	uw->cache = cache;
+	uw->debuginfo = cache->debuginfo;
+	uw->prefer_cfi = cache->prefer_cfi;
 }
 
 static void add_task_stack(struct lc_program *prog, struct lc_unwind_cache *cache,

@@ -24,6 +24,7 @@
 struct lc_program;
 struct lc_symbols;
 struct lc_arch_ops;
+struct lc_debuginfo;
 
 /* Enough for the largest register note we decode (ppc64: 48 slots). */
 enum { LC_REGS_MAX = 48 };
@@ -86,6 +87,19 @@ struct lc_irq_info {
 	char reason[160]; /* how we know: "EFLAGS.IF=0 in the crash registers" */
 };
 
+/* How a frame was found: shown by bt, so a reader knows how far to trust it. */
+enum lc_unwind_method {
+	LC_UNWIND_INITIAL,   /* the starting registers (crash notes, saved context) */
+	LC_UNWIND_ORC,	     /* x86_64 ORC tables */
+	LC_UNWIND_CFI,	     /* DWARF call frame information of the vmlinux (-k) */
+	LC_UNWIND_FP,	     /* frame pointer / frame record */
+	LC_UNWIND_BACKCHAIN, /* ppc64 r1 back chain */
+	LC_UNWIND_LR,	     /* the link register of an interrupted leaf */
+	LC_UNWIND_PT_REGS,   /* pt_regs of an exception, found by its frame marker */
+	LC_UNWIND_SCAN,	     /* a return address found by scanning the stack */
+};
+const char *lc_unwind_method_name(enum lc_unwind_method m);
+
 struct lc_frame {
 	uint64_t pc;  /* return address, or the interrupted pc for frame 0 / after an exception */
 	uint64_t sp;  /* stack pointer in this frame */
@@ -110,6 +124,15 @@ struct lc_frame {
 	 */
 	uint64_t call_target;
 	const char *call_function; /* its symbol (borrowed), NULL when unknown */
+	enum lc_unwind_method method;
+	/*
+	 * Registers known in this frame (gregset order): all of them for frame
+	 * 0 and exception frames, the callee-saved ones DWARF CFI recovers for
+	 * callers. Owned; only kept when the unwinder has DWARF (-k), NULL else.
+	 */
+	struct lc_regset *known;
+	/* The DWARF CFA of this frame (frame base of its variables), 0 when unknown. */
+	uint64_t dwarf_cfa;
 };
 
 struct lc_stack {
@@ -147,7 +170,14 @@ struct lc_unwinder {
 	struct lc_unwind_cache *cache; /* module lookups; NULL in unit tests */
 	/* arm64: bits to set (kernel) or clear (user) to strip a pointer signature */
 	uint64_t pac_mask;
+	/* DWARF of the vmlinux (-k): CFI steps and per-frame registers; NULL without */
+	struct lc_debuginfo *debuginfo;
+	/* Try CFI before the arch's own method (LOCKCORE_PREFER_CFI, to test CFI on real dumps) */
+	bool prefer_cfi;
 };
+
+/* Keep a copy of the registers known in f (when the unwinder has DWARF). */
+void lc_frame_set_known(struct lc_unwinder *uw, struct lc_frame *f, const struct lc_regset *regs);
 
 /* The loaded module whose text holds addr, or NULL (always NULL without a program). */
 const struct lc_module *lc_unwind_module_at(struct lc_unwinder *uw, uint64_t addr);

@@ -163,7 +163,8 @@ def main():
             print(f'SKIP: no {vm61}')
             return 77
         for name, (orig, novi, off) in (('x86_64 6.1 kdump', x61), ('x86_64 6.1 qemu', x61q)):
-            same_answers(lockcore, name + ' -k', orig, novi, ['-k', vm61], [], off)
+            # Like with like: with -k, bt shows DWARF's source lines and inlined calls.
+            same_answers(lockcore, name + ' -k', orig, novi, ['-k', vm61], ['-k', vm61], off)
         if os.path.exists(vm510):
             refused(lockcore, 'x86_64 6.1 dump, 5.10 vmlinux', x61[1], ['-k', vm510],
                     'cannot find the kernel')

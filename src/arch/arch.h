@@ -99,6 +99,12 @@ struct lc_arch_ops {
 	unsigned arg0_index;
 	const unsigned char *callee_saved;
 	unsigned ncallee_saved;
+	/*
+	 * DWARF register numbers (CFI rules, variable locations) -> gregset
+	 * slot, -1 for registers the gregset does not hold.
+	 */
+	const signed char *dwarf_regs;
+	unsigned ndwarf_regs;
 };
 
 const struct lc_arch_ops *lc_arch_find(const char *kdump_arch_name);

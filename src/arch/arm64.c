@@ -14,6 +14,13 @@ static bool arm64_irqs_disabled(uint64_t pstate)
 
 static const unsigned char arm64_callee_saved[] = {19, 20, 21, 22, 23, 24, 25, 26, 27, 28};
 
+/* AAPCS64 DWARF numbering: x0-x30 = 0-30, sp = 31, the gregset's own order. */
+/* clang-format off */
+static const signed char arm64_dwarf_regs[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+					       11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+					       22, 23, 24, 25, 26, 27, 28, 29, 30, 31};
+/* clang-format on */
+
 const struct lc_arch_ops lc_arch_arm64 = {
 	.name = "aarch64",
 	.id = LC_ARCH_ARM64,
@@ -47,4 +54,6 @@ const struct lc_arch_ops lc_arch_arm64 = {
 	.arg0_index = 0 /* x0 */,
 	.callee_saved = arm64_callee_saved,
 	.ncallee_saved = sizeof(arm64_callee_saved),
+	.dwarf_regs = arm64_dwarf_regs,
+	.ndwarf_regs = sizeof(arm64_dwarf_regs),
 };

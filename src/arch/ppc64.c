@@ -15,6 +15,17 @@ static bool ppc64_irqs_disabled(uint64_t msr)
 static const unsigned char ppc64_callee_saved[] = {14, 15, 16, 17, 18, 19, 20, 21, 22,
 						   23, 24, 25, 26, 27, 28, 29, 30, 31};
 
+/* ELFv2 DWARF numbering: r0-r31 = 0-31, lr = 65, ctr = 66 (floating point and vector unused). */
+/* clang-format off */
+static const signed char ppc64_dwarf_regs[] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, 36, 35,
+};
+/* clang-format on */
+
 const struct lc_arch_ops lc_arch_ppc64 = {
 	.name = "ppc64",
 	.id = LC_ARCH_PPC64,
@@ -46,4 +57,6 @@ const struct lc_arch_ops lc_arch_ppc64 = {
 	.arg0_index = 3 /* r3 */,
 	.callee_saved = ppc64_callee_saved,
 	.ncallee_saved = sizeof(ppc64_callee_saved),
+	.dwarf_regs = ppc64_dwarf_regs,
+	.ndwarf_regs = sizeof(ppc64_dwarf_regs),
 };

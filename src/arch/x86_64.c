@@ -14,6 +14,12 @@ static bool x86_64_irqs_disabled(uint64_t eflags)
 
 static const unsigned char x86_64_callee_saved[] = {0, 1, 2, 3, 4, 5 /* r15 r14 r13 r12 rbp rbx */};
 
+/* psABI numbering: rax rdx rcx rbx rsi rdi rbp rsp r8-r15, then the return address (rip). */
+/* clang-format off */
+static const signed char x86_64_dwarf_regs[] = {10, 12, 11, 5, 13, 14, 4, 19, 9,
+						8, 7, 6, 3, 2, 1, 0, 16};
+/* clang-format on */
+
 const struct lc_arch_ops lc_arch_x86_64 = {
 	.name = "x86_64",
 	.id = LC_ARCH_X86_64,
@@ -44,4 +50,6 @@ const struct lc_arch_ops lc_arch_x86_64 = {
 	.arg0_index = 14 /* rdi */,
 	.callee_saved = x86_64_callee_saved,
 	.ncallee_saved = sizeof(x86_64_callee_saved),
+	.dwarf_regs = x86_64_dwarf_regs,
+	.ndwarf_regs = sizeof(x86_64_dwarf_regs),
 };

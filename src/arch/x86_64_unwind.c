@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * x86_64 stacks: ORC from the dump's own tables, frame pointers where ORC has
- * nothing (BPF, modules for now), pt_regs frames across IRQ, NMI and exception
- * stacks back to the task stack.
+ * x86_64 stacks: ORC from the dump's own tables, the vmlinux's DWARF CFI where
+ * ORC has nothing (with -k), frame pointers where neither has (BPF), pt_regs
+ * frames across IRQ, NMI and exception stacks back to the task stack.
  */
 #include <stdio.h>
 
 #include "arch/arch_unwind.h"
 #include "arch/orc.h"
+#include "debuginfo.h"
 #include "linux/kernel.h"
 #include "program.h"
 #include "read.h"
@@ -64,6 +65,8 @@ struct x86_state {
 	struct lc_regset regs; /* of the current frame, when it was resumed from pt_regs */
 	bool full_regs, partial_regs;
 	bool signal;
+	/* Every register known in this frame: CFI steps from them, lock readers read them. */
+	struct lc_regset known;
 };
 
 static bool state_reg(const struct x86_state *s, unsigned idx, uint64_t *ret)
@@ -116,6 +119,44 @@ static const char *fname(const struct lc_frame *f)
 	return f->function ? f->function : "?";
 }
 
+/* ORC has no usable rule here (objtool found no unwind information). */
+static bool orc_undefined(const struct lc_orc_entry *e)
+{
+	return e->sp_reg == LC_ORC_REG_UNDEFINED || e->type == LC_ORC_TYPE_UNDEFINED;
+}
+
+/*
+ * The registers known in the caller after an ORC step: what ORC itself gives
+ * (ip, sp, bp), plus, when the vmlinux's CFI covers the same frame and
+ * agrees on its CFA, the callee-saved registers CFI says where to find.
+ * ORC alone never knows them: a caller's rbx may be anything.
+ */
+static void orc_known(const struct lc_unwinder *uw, struct x86_state *next, bool bp_known,
+		      const struct lc_cfi_step *cfi, bool cfi_agrees)
+{
+	if (next->full_regs) {
+		next->known = next->regs;
+		return;
+	}
+	memset(&next->known, 0, sizeof(next->known));
+	if (next->partial_regs) {
+		for (unsigned i = LC_X86_RIP; i < LC_X86_RIP + 5; i++)
+			lc_regset_set(&next->known, i, next->regs.r[i]);
+	}
+	if (cfi_agrees) {
+		for (unsigned i = 0; i < uw->arch->ncallee_saved; i++) {
+			uint64_t v;
+			unsigned r = uw->arch->callee_saved[i];
+			if (lc_regset_get(&cfi->caller, r, &v))
+				lc_regset_set(&next->known, r, v);
+		}
+	}
+	lc_regset_set(&next->known, LC_X86_RIP, next->ip);
+	lc_regset_set(&next->known, LC_X86_RSP, next->sp);
+	if (bp_known)
+		lc_regset_set(&next->known, LC_X86_RBP, next->bp);
+}
+
 void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct lc_regset *init)
 {
 	const struct lc_orc_table *orc = uw->arch_data;
@@ -126,13 +167,16 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 	}
 	lc_regset_get(init, LC_X86_RBP, &s.bp);
 	s.regs = *init;
+	s.known = *init;
 	s.full_regs = !st->start_is_return;
 	s.signal = !st->start_is_return;
-	struct lc_error *err = lc_stack_push(uw, st, s.ip, s.sp, 0, s.signal, NULL);
+	struct lc_frame *f0;
+	struct lc_error *err = lc_stack_push(uw, st, s.ip, s.sp, 0, s.signal, &f0);
 	if (err) {
 		lc_stack_stop_error(st, err, "recording a frame");
 		return;
 	}
+	lc_frame_set_known(uw, f0, &s.known);
 	uint32_t left = 0; /* stack ranges already left behind: going back means a loop */
 	for (;;) {
 		struct lc_frame *cur = &st->frames[st->count - 1];
@@ -153,18 +197,18 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 		struct lc_orc_entry e;
 		bool found = false, guessed = false;
 		uint64_t at = s.signal ? s.ip : s.ip - 1;
+		const struct lc_module *mod = lc_unwind_module_at(uw, at);
 		if (orc) {
 			err = lc_orc_find(orc, at, &found, &e);
-			const struct lc_module *m = lc_unwind_module_at(uw, at);
-			if (!err && !found && m && m->num_orcs) {
+			if (!err && !found && mod && mod->num_orcs) {
 				/* Modules carry their own tables, without a lookup index. */
 				struct lc_orc_table mt = *orc;
-				mt.ip_table = m->orc_ip;
-				mt.orc_table = m->orc;
-				mt.count = m->num_orcs;
+				mt.ip_table = mod->orc_ip;
+				mt.orc_table = mod->orc;
+				mt.count = mod->num_orcs;
 				mt.lookup = mt.lookup_count = 0;
-				mt.text_start = m->text_start;
-				mt.text_end = m->text_end;
+				mt.text_start = mod->text_start;
+				mt.text_end = mod->text_end;
 				mt.init_start = mt.init_end = 0;
 				if (mt.count <= (1u << 22))
 					err = lc_orc_find(&mt, at, &found, &e);
@@ -174,6 +218,64 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 				return;
 			}
 		}
+		/*
+		 * The vmlinux's CFI (-k). ORC stays first: it is what the kernel
+		 * itself trusts, objtool checked it, and it covers the entry
+		 * assembly and its pt_regs frames, which have no CFI since 4.x.
+		 * CFI steps where ORC has no entry (or an undefined one), and on
+		 * every ORC step it recovers the callee-saved registers ORC cannot.
+		 */
+		bool cfi_found = false;
+		struct lc_cfi_step cfi;
+		struct lc_error *cfi_err = NULL;
+		if (uw->debuginfo && !mod)
+			cfi_err = lc_debuginfo_cfi_step(uw->debuginfo, uw, s.ip, s.signal, &s.known,
+							&cfi_found, &cfi);
+		bool cfi_ok = cfi_found && !cfi_err;
+		if (cfi_ok && (!found || uw->prefer_cfi || orc_undefined(&e))) {
+			struct x86_state next = {.ip = cfi.pc, .sp = cfi.cfa, .bp = s.bp};
+			next.known = cfi.caller;
+			lc_regset_get(&cfi.caller, LC_X86_RBP, &next.bp);
+			next.signal = cfi.signal;
+			cur->cfa = cur->dwarf_cfa = cfi.cfa;
+			const struct lc_stack_range *from = lc_stack_ranges_find(&uw->ranges, s.sp);
+			const struct lc_stack_range *to =
+				lc_stack_ranges_find(&uw->ranges, next.sp);
+			if (!to && uw->ranges.count) {
+				lc_stack_stop(st, false,
+					      "stack pointer 0x%" PRIx64
+					      " is on no known stack (CFI)",
+					      next.sp);
+				return;
+			}
+			if ((from && to == from && next.sp <= s.sp) || (from && to && to != from)) {
+				/* CFI never switches stacks (that is assembly); going back is a
+				 * loop. */
+				lc_stack_stop(st, false,
+					      "stack pointer went %s at %s+0x%" PRIx64 " (CFI)",
+					      to == from ? "backwards" : "to another stack",
+					      fname(cur), cur->offset);
+				return;
+			}
+			struct lc_frame *f;
+			err = lc_stack_push(uw, st, next.ip, next.sp, 0, next.signal, &f);
+			if (err) {
+				lc_stack_stop_error(st, err, "recording a frame");
+				return;
+			}
+			f->method = LC_UNWIND_CFI;
+			lc_frame_set_known(uw, f, &next.known);
+			s = next;
+			continue;
+		}
+		if (cfi_err && !found) {
+			bool end = lc_error_code(cfi_err) == LC_ERR_STOP;
+			lc_stack_stop(st, end, "%s at %s+0x%" PRIx64 " (CFI)",
+				      lc_error_message(cfi_err), fname(cur), cur->offset);
+			lc_error_destroy(cfi_err);
+			return;
+		}
+		lc_error_destroy(cfi_err);
 		if (!found) {
 			if (!cur->function) {
 				lc_stack_stop(st, false, "0x%" PRIx64 " is not kernel text", s.ip);
@@ -188,8 +290,7 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 			lc_stack_stop(st, true, "end of the stack (ORC end marker in %s)", fname(cur));
 			return;
 		}
-		if ((e.sp_reg == LC_ORC_REG_UNDEFINED || e.type == LC_ORC_TYPE_UNDEFINED) &&
-		    st->count == 1 && s.signal && orc) {
+		if (orc_undefined(&e) && st->count == 1 && s.signal && orc) {
 			/*
 			 * crash_setup_regs() records _THIS_IP_, a label objtool sees as
 			 * unreachable (no ORC); the instruction before it has the same
@@ -202,11 +303,11 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 				lc_stack_stop_error(st, err, "reading ORC data");
 				return;
 			}
-			if (pfound && prev.sp_reg != LC_ORC_REG_UNDEFINED &&
-			    prev.type != LC_ORC_TYPE_UNDEFINED && prev.type != LC_ORC_TYPE_END_OF_STACK)
+			if (pfound && !orc_undefined(&prev) &&
+			    prev.type != LC_ORC_TYPE_END_OF_STACK)
 				e = prev;
 		}
-		if (e.sp_reg == LC_ORC_REG_UNDEFINED || e.type == LC_ORC_TYPE_UNDEFINED) {
+		if (orc_undefined(&e)) {
 			uint64_t slot, ret;
 			if (st->count == 1 && scan_for_caller(uw, cur, s.sp, &slot, &ret)) {
 				struct lc_frame *f;
@@ -216,9 +317,14 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 					return;
 				}
 				f->guessed = true;
+				f->method = LC_UNWIND_SCAN;
 				s.ip = ret;
 				s.sp = slot + 8;
 				s.full_regs = s.partial_regs = s.signal = false;
+				memset(&s.known, 0, sizeof(s.known));
+				lc_regset_set(&s.known, LC_X86_RIP, s.ip);
+				lc_regset_set(&s.known, LC_X86_RSP, s.sp);
+				lc_frame_set_known(uw, f, &s.known);
 				continue;
 			}
 			lc_stack_stop(st, false, "no ORC unwind information at %s+0x%" PRIx64,
@@ -285,6 +391,9 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 				return;
 			}
 			next.sp = cfa;
+			/* The frame's CFA in DWARF's sense too: the sp before the call. */
+			if (!guessed)
+				cur->dwarf_cfa = cfa;
 			break;
 		case LC_ORC_TYPE_REGS:
 			err = lc_unwind_read_regs(uw, cfa, LC_X86_PTREGS, &next.regs);
@@ -324,6 +433,8 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 		if (e.signal && e.type == LC_ORC_TYPE_CALL)
 			next.signal = true;
 
+		uint64_t unused;
+		bool bp_known = lc_regset_get(&s.known, LC_X86_RBP, &unused);
 		switch (e.bp_reg) {
 		case LC_ORC_REG_UNDEFINED:
 			if (next.full_regs)
@@ -331,9 +442,11 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 			break;
 		case LC_ORC_REG_PREV_SP:
 			err = lc_unwind_read_u64(uw, cfa + (uint64_t)(int64_t)e.bp_offset, &next.bp);
+			bp_known = true;
 			break;
 		case LC_ORC_REG_BP:
 			err = lc_unwind_read_u64(uw, s.bp + (uint64_t)(int64_t)e.bp_offset, &next.bp);
+			bp_known = true;
 			break;
 		default:
 			lc_stack_stop(st, false, "unknown ORC frame-pointer rule %u at %s+0x%" PRIx64,
@@ -344,6 +457,8 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 			lc_stack_stop_error(st, err, "reading the saved frame pointer");
 			return;
 		}
+		orc_known(uw, &next, bp_known && !guessed, &cfi,
+			  cfi_ok && !guessed && e.type == LC_ORC_TYPE_CALL && cfi.cfa == cfa);
 
 		if (next.full_regs || next.partial_regs) {
 			uint64_t ncs;
@@ -381,8 +496,10 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 			lc_stack_stop_error(st, err, "recording a frame");
 			return;
 		}
+		f->method = guessed ? LC_UNWIND_FP : LC_UNWIND_ORC;
 		if (regs_address)
 			lc_frame_set_exception(uw, f, regs_address, &next.regs);
+		lc_frame_set_known(uw, f, &next.known);
 		s = next;
 	}
 }

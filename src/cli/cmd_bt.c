@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "debuginfo.h"
 #include "json.h"
 #include "linux/task.h"
 #include "program.h"
@@ -28,9 +29,37 @@ static const char *reg_name(const struct lc_arch_ops *arch, unsigned i)
 	return i < arch->ngregs && arch->gregs[i] ? arch->gregs[i] : "?";
 }
 
+/*
+ * Source lines and inlined calls of a frame from -k's DWARF; count 0 without
+ * DWARF or for code it does not describe (modules, BPF).
+ */
+static void frame_source(struct lc_debuginfo *di, const struct lc_frame *fr, struct lc_source *src)
+{
+	src->frames = NULL;
+	src->count = 0;
+	if (!di || !fr->function || fr->module)
+		return;
+	struct lc_error *err = lc_debuginfo_source(di, fr->pc, fr->interrupted, src);
+	if (err) {
+		/* A unit we cannot index is shown without lines, not fatal for the trace. */
+		lc_error_destroy(err);
+		src->count = 0;
+	}
+}
+
+static void print_location(const struct lc_source_frame *sf)
+{
+	if (!sf->file)
+		return;
+	printf(" %s", sf->file);
+	if (sf->line)
+		printf(":%u", sf->line);
+}
+
 static void render_text(struct lc_program *prog, const struct bt_report *r)
 {
 	const struct lc_arch_ops *arch = prog->arch;
+	struct lc_debuginfo *di = prog->vmlinux ? lc_program_debuginfo(prog, NULL) : NULL;
 	for (size_t i = 0; i < r->count; i++) {
 		const struct lc_stack *st = r->stacks[i];
 		if (i)
@@ -86,6 +115,18 @@ static void render_text(struct lc_program *prog, const struct bt_report *r)
 						putchar('\n');
 				}
 			}
+			/*
+			 * With DWARF, the calls inlined at this frame's pc come
+			 * first, innermost first, as drgn and gdb list them.
+			 */
+			struct lc_source src;
+			frame_source(di, fr, &src);
+			for (size_t k = 0; k + 1 < src.count; k++) {
+				printf("     %-18s %s", "[inlined]",
+				       src.frames[k].function ? src.frames[k].function : "?");
+				print_location(&src.frames[k]);
+				putchar('\n');
+			}
 			printf(" #%-2zu [%016" PRIx64 "] ", f, fr->sp);
 			if (fr->function)
 				printf("%s+0x%" PRIx64, fr->function, fr->offset);
@@ -93,8 +134,14 @@ static void render_text(struct lc_program *prog, const struct bt_report *r)
 				printf("?");
 			if (fr->module)
 				printf(" [%s]", fr->module);
-			printf(" at %016" PRIx64 "%s\n", fr->pc,
+			printf(" at %016" PRIx64 "%s", fr->pc,
 			       fr->guessed ? " (found by scanning the stack)" : "");
+			/* How each frame was found matters once there are several methods. */
+			if (di)
+				printf(" (%s)", lc_unwind_method_name(fr->method));
+			if (src.count)
+				print_location(&src.frames[src.count - 1]);
+			putchar('\n');
 		}
 		printf(" %s: %s\n", st->complete ? "end" : "unwind stopped",
 		       st->stopped ? st->stopped : "?");
@@ -117,9 +164,55 @@ static void json_irqs(struct lc_json *j, const struct lc_irq_info *irq)
 	lc_json_string(j, irq->reason);
 }
 
+static void json_source(struct lc_json *j, const struct lc_source_frame *sf)
+{
+	lc_json_key(j, "file");
+	lc_json_string(j, sf ? sf->file : NULL);
+	lc_json_key(j, "line");
+	if (sf && sf->line)
+		lc_json_uint(j, sf->line);
+	else
+		lc_json_null(j);
+	lc_json_key(j, "column");
+	if (sf && sf->column)
+		lc_json_uint(j, sf->column);
+	else
+		lc_json_null(j);
+}
+
+/* An inlined call at fr's pc: a frame of its own, as drgn lists it. */
+static void json_inline_frame(struct lc_json *j, const struct lc_frame *fr,
+			      const struct lc_source_frame *sf)
+{
+	lc_json_begin_object(j);
+	lc_json_key(j, "function");
+	lc_json_string(j, sf->function);
+	lc_json_key(j, "offset");
+	lc_json_null(j);
+	lc_json_key(j, "address");
+	lc_json_address(j, fr->pc);
+	lc_json_key(j, "module");
+	lc_json_null(j);
+	lc_json_key(j, "stack");
+	lc_json_string(j, lc_stack_kind_name(fr->stack));
+	lc_json_key(j, "sp");
+	lc_json_address(j, fr->sp);
+	lc_json_key(j, "exception");
+	lc_json_bool(j, false);
+	lc_json_key(j, "guessed");
+	lc_json_bool(j, fr->guessed);
+	lc_json_key(j, "method");
+	lc_json_null(j);
+	lc_json_key(j, "inlined");
+	lc_json_bool(j, true);
+	json_source(j, sf);
+	lc_json_end_object(j);
+}
+
 static void render_json(struct lc_program *prog, const struct bt_report *r)
 {
 	const struct lc_arch_ops *arch = prog->arch;
+	struct lc_debuginfo *di = prog->vmlinux ? lc_program_debuginfo(prog, NULL) : NULL;
 	struct lc_json j;
 	lc_json_init(&j, stdout, true);
 	lc_json_begin_object(&j);
@@ -153,6 +246,10 @@ static void render_json(struct lc_program *prog, const struct bt_report *r)
 		lc_json_begin_array(&j);
 		for (size_t f = 0; f < st->count; f++) {
 			const struct lc_frame *fr = &st->frames[f];
+			struct lc_source src;
+			frame_source(di, fr, &src);
+			for (size_t k = 0; k + 1 < src.count; k++)
+				json_inline_frame(&j, fr, &src.frames[k]);
 			lc_json_begin_object(&j);
 			lc_json_key(&j, "function");
 			lc_json_string(&j, fr->function);
@@ -173,6 +270,11 @@ static void render_json(struct lc_program *prog, const struct bt_report *r)
 			lc_json_bool(&j, fr->exception);
 			lc_json_key(&j, "guessed");
 			lc_json_bool(&j, fr->guessed);
+			lc_json_key(&j, "method");
+			lc_json_string(&j, lc_unwind_method_name(fr->method));
+			lc_json_key(&j, "inlined");
+			lc_json_bool(&j, false);
+			json_source(&j, src.count ? &src.frames[src.count - 1] : NULL);
 			if (fr->exception) {
 				lc_json_key(&j, "regs_address");
 				if (fr->regs_address)
