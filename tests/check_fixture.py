@@ -334,7 +334,9 @@ def check_bt(lockcore, dump, truth, fixture):
     bt = run_json(lockcore, "bt", dump, "-a")
     if bt is None:
         return
-    got = {st["cpu"]: [fr["function"] for fr in st["frames"]] for st in bt["stacks"]}
+    # With -k, inlined calls are frames of their own: compare the physical ones here.
+    got = {st["cpu"]: [fr["function"] for fr in st["frames"] if not fr.get("inlined")]
+           for st in bt["stacks"]}
     # IRQ state of every CPU against drgn's reading of the saved flags: the
     # spinning CPUs of the ipi-spinner and rcu-stall scenarios hinge on it.
     irqs = {st["cpu"]: st.get("irqs_disabled") for st in bt["stacks"] if st["cpu"] is not None}
@@ -381,10 +383,113 @@ def check_bt(lockcore, dump, truth, fixture):
         return
     got = {}
     for st in bt["stacks"]:
-        got.setdefault(st["pid"], []).append([fr["function"] for fr in st["frames"]])
+        got.setdefault(st["pid"], []).append([fr["function"] for fr in st["frames"]
+                                              if not fr.get("inlined")])
     for pid, (comm, seq) in sorted(want_tasks.items()):
         if not any(same_sequence(g, seq) for g in got.get(pid, [])):
             fail("bt of pid %d (%s): lockcore %r, drgn %r" % (pid, comm, got.get(pid), seq))
+
+
+def group_frames(frames, inline_key):
+    """[(physical frame, [inlined frames at its pc, innermost first])]: drgn and
+    lockcore both list a frame's inlined calls right before it."""
+    groups, pending = [], []
+    for fr in frames:
+        if fr.get(inline_key):
+            pending.append(fr)
+        else:
+            groups.append((fr, pending))
+            pending = []
+    return groups
+
+
+def same_file(ours, theirs):
+    """Paths as the line tables spell them: relative to the kernel tree for C
+    (the build maps its prefix away), absolute for assembly."""
+    if ours is None or theirs is None:
+        return ours == theirs
+    norm = [p[2:] if p.startswith("./") else p for p in (ours, theirs)]
+    return norm[0] == norm[1] or norm[0].endswith("/" + norm[1]) or \
+        norm[1].endswith("/" + norm[0])
+
+
+def compare_dwarf_stack(what, ours, theirs):
+    """One stack of lockcore -k against drgn's: the same physical frames, and
+    for each frame in vmlinux the same inlined calls and the same file, line
+    and column for every one of them. drgn also reads the module's DWARF
+    (lcscen.ko); lockcore -k only the vmlinux's: module frames are skipped."""
+    og, tg = group_frames(ours, "inlined"), group_frames(theirs, "inline")
+    # drgn stops where its unwinder does (no CFI for the entry code, program
+    # counter unknown after an exception): compare what both have.
+    n = min(len(og), len(tg))
+    if not same_sequence([g[0]["function"] for g in og[:n]],
+                         [g[0]["function"] for g in tg[:n]]):
+        fail("bt -k of %s: physical frames %r, drgn %r"
+             % (what, [g[0]["function"] for g in og], [g[0]["function"] for g in tg]))
+        return 0
+    checked = 0
+    for (ophys, oinl), (tphys, tinl) in zip(og[:n], tg[:n]):
+        if ophys.get("module"):
+            continue
+        onames = [f["function"] for f in oinl]
+        tnames = [f["function"] for f in tinl]
+        if onames != tnames:
+            fail("bt -k of %s at %s: inlined calls %r, drgn %r"
+                 % (what, tphys["function"], onames, tnames))
+            continue
+        for o, t in zip(oinl + [ophys], tinl + [tphys]):
+            name = t["function"]
+            if not same_file(o.get("file"), t.get("file")) or o.get("line") != t.get("line"):
+                fail("bt -k of %s, %s: %s:%s, drgn %s:%s"
+                     % (what, name, o.get("file"), o.get("line"), t.get("file"), t.get("line")))
+            elif t.get("column") and o.get("column") != t.get("column"):
+                fail("bt -k of %s, %s: column %s, drgn %s"
+                     % (what, name, o.get("column"), t.get("column")))
+            checked += 1
+    return checked
+
+
+def check_bt_dwarf(lockcore, dump, fixture):
+    """With -k: inlined frames and file:line of every CPU's and task's stack
+    against drgn's reading of the full dump (drgn-bt-dwarf.json, written by
+    tests/drgn_bt.py --source); lockcore may read the minimal dump made from
+    it, which keeps the stack pages."""
+    if "-k" not in EXTRA_ARGS:
+        return
+    path = os.path.join(fixture, "drgn-bt-dwarf.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        drgn = json.load(f)
+    bt = run_json(lockcore, "bt", dump, "-a")
+    if bt is None:
+        return
+    checked = 0
+    by_cpu = {st["cpu"]: st for st in bt["stacks"]}
+    for cpu, entry in sorted(drgn["cpus"].items(), key=lambda kv: int(kv[0])):
+        if "frames" not in entry:
+            continue
+        st = by_cpu.get(int(cpu))
+        if st is None:
+            fail("bt -k: no stack for CPU %s" % cpu)
+            continue
+        checked += compare_dwarf_stack("CPU %s" % cpu, st["frames"], entry["frames"])
+    tasks = {int(p): v for p, v in drgn["tasks"].items() if "frames" in v}
+    args = []
+    for pid in sorted(tasks):
+        args += ["-p", str(pid)]
+    bt = run_json(lockcore, "bt", dump, *args) if args else None
+    by_pid = {}
+    for st in (bt or {}).get("stacks", []):
+        by_pid.setdefault(st["pid"], st)
+    for pid, entry in sorted(tasks.items()):
+        st = by_pid.get(pid)
+        if st is None:
+            fail("bt -k: no stack for pid %d" % pid)
+            continue
+        checked += compare_dwarf_stack("pid %d (%s)" % (pid, entry["comm"]), st["frames"],
+                                       entry["frames"])
+    print("bt -k: %d frames' source lines and inlined calls agree with drgn" % checked)
 
 
 def check_missing_cpus(lockcore, dump, truth):
@@ -581,6 +686,7 @@ def run_checks(lockcore, fixture):
     check_ps(lockcore, dump, truth)
     check_log(lockcore, dump, fixture, truth)
     check_bt(lockcore, dump, truth, fixture)
+    check_bt_dwarf(lockcore, dump, fixture)
     check_missing_cpus(lockcore, dump, truth)
     check_locks(lockcore, dump, truth)
     check_ipi(lockcore, dump, truth)

@@ -2,11 +2,17 @@
 """Record drgn's stack traces of a dump as the expectations check_bt() compares
 lockcore's `bt` with: every CPU that has registers, and every task.
 
-usage: drgn -c DUMP -s VMLINUX [-s MODULE.ko] tests/drgn_bt.py OUT.json [DUMP [--qemu]]
+usage: drgn -c DUMP -s VMLINUX [-s MODULE.ko] tests/drgn_bt.py OUT.json [DUMP [--qemu]] [--source]
 
 Each frame keeps drgn's function name and whether DWARF says it is inlined:
-lockcore reads no DWARF, so the check compares only the frames that exist on
-the stack (not inlined).
+lockcore without a vmlinux reads no DWARF, so that check compares only the
+frames that exist on the stack (not inlined).
+
+--source (drgn-bt-dwarf.json, for lockcore -k): each frame also gets drgn's
+frame.source() (file, line, column) and, in frames that have a parameter
+named lock or sem (the lock and rwsem slow paths), the value drgn computes
+for it from its DWARF location ("unavailable" when DWARF has none at that
+pc, e.g. only an entry value).
 
 drgn 0.0.22 finds a running task's registers by matching PRSTATUS pr_pid with
 the task's pid; hypervisor (QEMU) dumps number their notes by vCPU instead, so
@@ -17,7 +23,7 @@ import json
 import struct
 import sys
 
-from drgn import Object
+from drgn import Object, TypeKind
 
 from drgn import FaultError
 from drgn.helpers.linux.cpumask import for_each_online_cpu, for_each_present_cpu
@@ -87,6 +93,27 @@ def regs_object(desc, e):
     return Object.from_bytes_(prog, "struct pt_regs", regs + bytes(size - len(regs)))
 
 
+SOURCE = "--source" in sys.argv
+PARAMS = ("lock", "sem")
+
+
+def frame_params(f):
+    out = {}
+    for name in PARAMS:
+        try:
+            obj = f[name]
+        except (KeyError, LookupError):
+            continue
+        # Only pointers: a local lock object named lock is not a waiter's argument.
+        if obj.type_.unqualified().kind != TypeKind.POINTER:
+            continue
+        try:
+            out[name] = "unavailable" if obj.absent_ else hex(obj.value_())
+        except (FaultError, ValueError, LookupError) as e:
+            out[name] = "error: %s" % e
+    return out
+
+
 def frames(trace):
     out = []
     for f in trace:
@@ -97,7 +124,17 @@ def frames(trace):
                 name = f.symbol().name
             except LookupError:
                 name = None
-        out.append({"function": name, "inline": bool(f.is_inline), "pc": hex(f.pc)})
+        fr = {"function": name, "inline": bool(f.is_inline), "pc": hex(f.pc)}
+        if SOURCE:
+            try:
+                file, line, column = f.source()
+                fr.update(file=file, line=line, column=column)
+            except LookupError:
+                fr.update(file=None, line=None, column=None)
+            params = frame_params(f)
+            if params:
+                fr["params"] = params
+        out.append(fr)
     return out
 
 
