@@ -598,7 +598,7 @@ def check_locks(lockcore, dump, truth):
         if t.get("owner_pid") is not None:
             expect("locks %s owner pid" % name, o.get("pid"), t["owner_pid"])
             expect("locks %s owner cpu" % name, o.get("cpu"), t["owner_cpu"])
-            if o.get("confidence") not in ("high", "medium", "low"):
+            if o.get("confidence") not in ("exact", "high", "medium", "low"):
                 fail("locks %s: owner confidence %r" % (name, o.get("confidence")))
             if t.get("owner_mode"):
                 expect("locks %s owner mode" % name, o.get("mode"), t["owner_mode"])

@@ -82,6 +82,21 @@ static void test_locks(void)
 	CHECK(strstr(json, "\"problems\": [\n    \"first problem\",\n    \"second problem\"\n  ]"));
 	free(json);
 
+	/* lockdep's record of the acquire is the one exact source */
+	locks[1].owner = (struct lc_lock_owner){.confidence = LC_CONFIDENCE_EXACT,
+						.cpu = 3,
+						.pid = 12,
+						.comm = "reader",
+						.mode = 'r',
+						.evidence = "lockdep: held_locks[0] of pid 12"};
+	text = render_locks(&r, LC_RENDER_TEXT);
+	CHECK(strstr(text, "  held by pid 12 (reader) last on cpu 3 for read, exact confidence\n"
+			   "    lockdep: held_locks[0] of pid 12\n"));
+	free(text);
+	json = render_locks(&r, LC_RENDER_JSON);
+	CHECK(strstr(json, "\"confidence\": \"exact\""));
+	free(json);
+
 	struct lc_lock_report empty = {0};
 	text = render_locks(&empty, LC_RENDER_TEXT);
 	CHECK_STR(text, "no lock has a waiter: nothing is stuck on a lock\n");

@@ -12,6 +12,7 @@
 
 #include "arch/arch.h"
 #include "linux/kernel.h"
+#include "linux/lockdep.h"
 #include "linux/locks.h"
 #include "linux/modules.h"
 #include "linux/spinlock.h"
@@ -39,6 +40,8 @@ static bool failed(struct lc_error *err)
 const char *lc_confidence_name(enum lc_confidence c)
 {
 	switch (c) {
+	case LC_CONFIDENCE_EXACT:
+		return "exact";
 	case LC_CONFIDENCE_HIGH:
 		return "high";
 	case LC_CONFIDENCE_MEDIUM:
@@ -243,6 +246,7 @@ struct ctx {
 	struct lc_lock_report *r;
 	size_t problems_len, problems_cap;
 	struct lc_spinlock_layout sl; /* which of the spinning-lock encodings the kernel uses */
+	bool debug_spinlock;	      /* CONFIG_DEBUG_SPINLOCK: raw_spinlock owner_cpu/owner */
 	/* x86 under a hypervisor: waiters spin test-and-set on the locked byte, unqueued */
 	bool virt_spin_lock;
 	uint64_t rw_wait_lock_off;
@@ -274,6 +278,11 @@ static void problem_err(struct ctx *c, struct lc_error *err, const char *what)
 {
 	problem(c, "%s: %s", what, lc_error_message(err));
 	lc_error_destroy(err);
+}
+
+static void problem_cb(void *arg, const char *msg)
+{
+	problem(arg, "%s", msg);
 }
 
 static bool kernel_pointer(const struct ctx *c, uint64_t v)
@@ -1203,6 +1212,34 @@ static void owner_from_word(struct ctx *c, struct lc_lock *l, const struct lc_sp
 		 what, s->word, cpu);
 }
 
+/*
+ * CONFIG_DEBUG_SPINLOCK records the holder's task and CPU right after the
+ * acquire and clears them before the release (kernel/locking/spinlock_debug.c).
+ * Not proven on a real dump: Debian's kernels do not enable it.
+ */
+static bool debug_spin_owner(struct ctx *c, struct lc_lock *l)
+{
+	static const char *const t = "struct raw_spinlock";
+	uint64_t magic, cpu, owner;
+	if (!c->debug_spinlock || (l->kind != LC_LOCK_SPINLOCK && l->kind != LC_LOCK_RAW_SPINLOCK))
+		return false;
+	if (failed(lc_read_member(c->prog, l->address, t, "magic", &magic)) ||
+	    failed(lc_read_member(c->prog, l->address, t, "owner_cpu", &cpu)) ||
+	    failed(lc_read_member(c->prog, l->address, t, "owner", &owner)))
+		return false;
+	struct lc_debug_spinlock_state d;
+	lc_debug_spinlock_decode((uint32_t)magic, (uint32_t)cpu, owner, c->prog->ptr_size, &d);
+	if (!d.magic_ok || !d.owner || !task_by_address(c, d.owner))
+		return false;
+	owner_from_task(c, &l->owner, d.owner, LC_CONFIDENCE_HIGH);
+	if (d.owner_cpu >= 0 && (unsigned)d.owner_cpu < c->k->nr_cpu_ids)
+		l->owner.cpu = d.owner_cpu;
+	snprintf(l->owner.evidence, sizeof(l->owner.evidence),
+		 "CONFIG_DEBUG_SPINLOCK: owner task 0x%" PRIx64 ", owner_cpu %d", d.owner,
+		 d.owner_cpu);
+	return true;
+}
+
 static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 {
 	uint64_t v;
@@ -1256,7 +1293,7 @@ static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 	}
 	if (s.locked && s.owner_cpu >= 0)
 		owner_from_word(c, l, &s);
-	else if (s.locked)
+	else if (s.locked && !debug_spin_owner(c, l))
 		attribute_spin_owner(c, l);
 }
 
@@ -1380,6 +1417,7 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 	}
 	if ((err = lc_spinlock_layout_probe(c.types, &c.sl)))
 		problem_err(&c, err, "spinlock layout");
+	c.debug_spinlock = lc_types_has_member(c.types, "struct raw_spinlock", "owner_cpu");
 	c.virt_spin_lock = c.sl.flavor == LC_SPIN_QSPINLOCK && virt_spin_lock_enabled(prog);
 	c.preempt_counted = preempt_counted(prog);
 	if (failed(lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off)))
@@ -1406,6 +1444,8 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 		else
 			fill_sleeping_lock(&c, l);
 	}
+	/* After the waiters are known: lockdep lists a waiter's lock among its held ones. */
+	lc_lockdep_attribute(prog, c.r, problem_cb, &c);
 	/* A runqueue lock nobody waits for is a CPU mid-schedule: transient, not news. */
 	size_t keep = 0;
 	for (size_t i = 0; i < c.r->count; i++) {

@@ -23,7 +23,8 @@ enum lc_confidence {
 	LC_CONFIDENCE_NONE,
 	LC_CONFIDENCE_LOW,
 	LC_CONFIDENCE_MEDIUM,
-	LC_CONFIDENCE_HIGH
+	LC_CONFIDENCE_HIGH,
+	LC_CONFIDENCE_EXACT /* the kernel's own record of the acquire (lockdep held_locks) */
 };
 const char *lc_confidence_name(enum lc_confidence c);
 
