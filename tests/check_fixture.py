@@ -575,15 +575,22 @@ def check_locks(lockcore, dump, truth):
         l = ours[addr]
         fail("locks: lockcore reports %s %s at %#x that truth does not name (waiters %r)"
              % (l["kind"], l["symbol"], addr, [w["pid"] for w in l["waiters"]]))
+    no_kallsyms_all = "symbol cache" in SYMBOLS_SOURCE or (
+        "-k" in EXTRA_ARGS and truth["arch"] in ("aarch64", "arm64", "ppc64le"))
     for t in truth_locks(truth):
         name = t["symbol"]
         l = matched[name]
+        if l is None and no_kallsyms_all and t.get("module") and not t.get("waiters"):
+            # A held lock nobody waits for is found only by its data symbol
+            # (nothing links to it); without KALLSYMS_ALL a module's variables
+            # are not in its kallsyms, so the dump cannot name or find it.
+            print("note: locks %s: held, no waiter, a module variable without KALLSYMS_ALL: "
+                  "not findable" % name)
+            continue
         if l is None:
             fail("locks: %s at %s (%s) not found" % (name, t.get("address", "unknown address"),
                                                      t.get("kind", t.get("type"))))
             continue
-        no_kallsyms_all = "symbol cache" in SYMBOLS_SOURCE or (
-            "-k" in EXTRA_ARGS and truth["arch"] in ("aarch64", "arm64", "ppc64le"))
         if l["symbol"] is None and no_kallsyms_all and l.get("module"):
             # Without CONFIG_KALLSYMS_ALL a module keeps only its functions in
             # kallsyms (kernel/module/kallsyms.c, is_core_symbol): nothing in
