@@ -130,6 +130,12 @@ static void test_rwsem(void)
 	CHECK(s.read_fail && !s.readers && !s.locked);
 	lc_rwsem_decode(0x80000100u, 0, 4, &s);
 	CHECK(s.read_fail && s.readers == 1);
+	/* 32-bit: readers in bits 8-30, READFAIL bit 31 */
+	lc_rwsem_decode((5u << 8) | 1, 0xc1000000u, 4, &s);
+	CHECK(s.writer_locked && s.readers == 5 && !s.read_fail && s.locked);
+	/* a writer holding it with handoff set by a starved waiter */
+	lc_rwsem_decode(1 | 2 | 4, 0xffff888000003000ull | 2, 8, &s);
+	CHECK(s.writer_locked && s.waiters && s.handoff && s.nonspinnable && !s.reader_owned);
 	/* reader-owned but all readers gone: owner word is stale */
 	lc_rwsem_decode(0, 0xffff888000002000ull | 1, 8, &s);
 	CHECK(!s.locked && s.reader_owned);
@@ -145,6 +151,15 @@ static void test_debug_spinlock(void)
 	CHECK_EQ_U64(s.owner, 0xffff888000003000ull);
 	lc_debug_spinlock_decode(0, 5, 0xffffffffull, 4, &s);
 	CHECK(!s.magic_ok && !s.owner);
+	/* a 32-bit kernel's owner word is a full task pointer unless it is -1 */
+	lc_debug_spinlock_decode(0xdead4ead, 1, 0xc1234000ull, 4, &s);
+	CHECK(s.magic_ok && s.owner_cpu == 1 && s.owner == 0xc1234000ull);
+	/* garbage in owner_cpu is no CPU: the lock was never taken through the debug path */
+	lc_debug_spinlock_decode(0xdead4ead, 0x7fffffff, ~0ull, 8, &s);
+	CHECK(s.owner_cpu == -1 && !s.owner);
+	/* released: owner_cpu and owner back to -1 while magic stays */
+	lc_debug_spinlock_decode(0xdead4ead, 0xffffffffu, 0xffffffffffffffffull, 8, &s);
+	CHECK(s.magic_ok && s.owner_cpu == -1 && !s.owner);
 }
 
 static void test_ppc64_token(void)
