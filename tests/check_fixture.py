@@ -492,6 +492,45 @@ def check_bt_dwarf(lockcore, dump, fixture):
     print("bt -k: %d frames' source lines and inlined calls agree with drgn" % checked)
 
 
+def check_locks_dwarf(lockcore, dump, fixture):
+    """With -k: every waiter whose stack drgn read has a lock/sem parameter
+    value for (drgn-bt-dwarf.json) must have its lock from DWARF, and that
+    lock must be the one drgn computes."""
+    if "-k" not in EXTRA_ARGS:
+        return
+    path = os.path.join(fixture, "drgn-bt-dwarf.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        drgn = json.load(f)
+    values = {}
+    # drgn's "cpus" carry the pid inside, its "tasks" are keyed by it.
+    by_pid = [(e.get("pid"), e) for e in drgn["cpus"].values()]
+    by_pid += [(int(p), e) for p, e in drgn["tasks"].items()]
+    for pid, entry in by_pid:
+        for fr in entry.get("frames", []):
+            for v in (fr.get("params") or {}).values():
+                if v.startswith("0x"):
+                    values.setdefault(pid, set()).add(int(v, 16))
+    out = run_json(lockcore, "locks", dump)
+    if out is None:
+        return
+    checked = 0
+    for l in out.get("locks", []):
+        for w in l["waiters"]:
+            want = values.get(w["pid"])
+            if not want:
+                continue
+            if int(l["address"], 16) not in want:
+                fail("locks -k: pid %d waits on %s, drgn's DWARF says %s"
+                     % (w["pid"], l["address"], sorted(hex(v) for v in want)))
+            elif "DWARF location" not in (w.get("evidence") or ""):
+                fail("locks -k: pid %d: lock not from DWARF: %r" % (w["pid"], w.get("evidence")))
+            else:
+                checked += 1
+    print("locks -k: %d waiters' locks from DWARF agree with drgn" % checked)
+
+
 def check_missing_cpus(lockcore, dump, truth):
     """truth's missed_crash_ipi_cpus (CPUs that never answered the crash NMI/IPI, so
     the dump has no registers for them; [] for a kdump where every CPU answered):
@@ -696,6 +735,7 @@ def run_checks(lockcore, fixture):
     check_bt_dwarf(lockcore, dump, fixture)
     check_missing_cpus(lockcore, dump, truth)
     check_locks(lockcore, dump, truth)
+    check_locks_dwarf(lockcore, dump, fixture)
     check_ipi(lockcore, dump, truth)
     apply_known_gaps(fixture)
     print("%s: %s" % (fixture, "ok" if not failures else "%d failure(s)" % len(failures)))

@@ -190,11 +190,13 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 		sp = fp;
 	pc = lc_arm64_strip_pac(pc, uw->pac_mask);
 	bool have_lr = !st->start_is_return && lc_regset_get(init, LC_ARM64_LR, &lr);
-	struct lc_error *err = lc_stack_push(uw, st, pc, sp, fp, !st->start_is_return, NULL);
+	struct lc_frame *f0;
+	struct lc_error *err = lc_stack_push(uw, st, pc, sp, fp, !st->start_is_return, &f0);
 	if (err) {
 		lc_stack_stop_error(st, err, "recording a frame");
 		return;
 	}
+	lc_frame_set_known(uw, f0, init);
 	bool irq_entry = !st->start_is_return && at_el1_irq_vector(uw, pc);
 	uint64_t entry_lr = lc_arm64_strip_pac(lr, uw->pac_mask);
 	uint32_t left = 0;

@@ -119,11 +119,13 @@ void lc_ppc64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 		return;
 	}
 	bool have_lr = !st->start_is_return && lc_regset_get(init, LC_PPC64_LINK, &lr);
-	struct lc_error *err = lc_stack_push(uw, st, pc, sp, 0, !st->start_is_return, NULL);
+	struct lc_frame *f0;
+	struct lc_error *err = lc_stack_push(uw, st, pc, sp, 0, !st->start_is_return, &f0);
 	if (err) {
 		lc_stack_stop_error(st, err, "recording a frame");
 		return;
 	}
+	lc_frame_set_known(uw, f0, init);
 	uint32_t left = 0;
 	for (;;) {
 		if (st->count >= uw->max_frames) {

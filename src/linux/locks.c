@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Locks found from their waiters. Without DWARF locals, the lock a CPU spins
- * on is recovered from values the spinning code still has (registers, stack
- * slots of the lock frames) and kept only when the lock word agrees with the
- * waiter: the CPU's MCS node is in the lock's queue, or the lock is held with
- * the pending bit set and the CPU queued nowhere. A sleeper is matched through
- * its waiter structure: on its own stack, linked into the lock's wait_list.
+ * Locks found from their waiters. With -k, the lock is first the value DWARF
+ * gives for the wait function's lock parameter at the waiter's frame (its
+ * location evaluated with the registers the unwinder recovered there).
+ * Without (or where DWARF has no value: entry values, optimized out), the
+ * lock a CPU spins on is recovered from values the spinning code still has
+ * (registers, stack slots of the lock frames). Either way it is kept only
+ * when the lock word agrees with the waiter: the CPU's MCS node is in the
+ * lock's queue, or the lock is held with the pending bit set and the CPU
+ * queued nowhere. A sleeper is matched through its waiter structure linked
+ * into the lock's wait_list: the one DWARF's lock holds, else one on its own
+ * stack.
  */
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "arch/arch.h"
+#include "debuginfo.h"
 #include "linux/kernel.h"
 #include "linux/lockdep.h"
 #include "linux/locks.h"
@@ -255,6 +261,14 @@ struct ctx {
 	uint64_t *spins_on;
 	/* preempt_disable() counts (CONFIG_PREEMPT_COUNT): spin locks raise preempt_count */
 	bool preempt_counted;
+	/* -k: the vmlinux's DWARF for parameter locations; NULL without */
+	struct lc_debuginfo *debuginfo;
+	/* sleepers whose lock came from DWARF: how, for their waiter's evidence */
+	struct {
+		uint64_t task;
+		char how[200];
+	} * dwarf_sleepers;
+	size_t ndwarf_sleepers, dwarf_sleepers_cap;
 };
 
 static void problem(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -379,9 +393,12 @@ static bool cpu_queued_anywhere(const struct ctx *c, int cpu)
 
 struct candidate {
 	uint64_t value;
-	int source; /* 3 arg register, 2 callee-saved, 1 other register, 0 stack */
-	char where[40];
+	/* 4 DWARF's lock parameter, 3 arg register, 2 callee-saved, 1 other register, 0 stack */
+	int source;
+	char where[200];
 };
+
+enum { SOURCE_DWARF = 4 };
 
 enum { MAX_CANDIDATES = 512 };
 
@@ -402,6 +419,46 @@ static void cand_add(struct candidate *cs, size_t *n, uint64_t v, int source, co
 	cs[*n].source = source;
 	snprintf(cs[*n].where, sizeof(cs[*n].where), "%s", where);
 	(*n)++;
+}
+
+/*
+ * With -k: the value DWARF gives for parameter param (the lock) of the wait
+ * function at frame i, else of the lock functions right above it that called
+ * it (_raw_spin_lock, ...): its location at each frame's pc, evaluated with
+ * the registers the unwinder recovered for that frame. why says why none had
+ * a value (entry values, optimized out) when false is returned.
+ */
+static bool dwarf_lock(struct ctx *c, const struct lc_stack *st, size_t i, const char *param,
+		       uint64_t *value, char *where, size_t wsize, char *why, size_t whysize)
+{
+	snprintf(why, whysize, "no frame with DWARF");
+	bool have_why = false;
+	for (size_t j = i; j < st->count && j <= i + 3; j++) {
+		const struct lc_frame *f = &st->frames[j];
+		if (j > i && classify(f->function) == W_NONE)
+			break;
+		if (!f->function || f->module)
+			continue; /* modules' DWARF is not read */
+		struct lc_debuginfo_value v;
+		struct lc_error *err =
+			lc_debuginfo_frame_param(c->debuginfo, f, f->function, param, &v);
+		if (!err && !kernel_pointer(c, v.value))
+			err = lc_error_create(LC_ERR_BAD_DATA,
+					      "'%s' is 0x%" PRIx64 ", not a pointer", param,
+					      v.value);
+		if (!err) {
+			snprintf(where, wsize, "DWARF location of '%s' in %s (%s)", param,
+				 f->function, v.how);
+			*value = v.value;
+			return true;
+		}
+		if (!have_why) {
+			snprintf(why, whysize, "%s: %s", f->function, lc_error_message(err));
+			have_why = true;
+		}
+		lc_error_destroy(err);
+	}
+	return false;
 }
 
 /* The registers of the context frame i runs in: the nearest exception frame at or below it. */
@@ -610,6 +667,15 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 	if (!cs)
 		return;
 	size_t n = 0;
+	/* The DWARF value first: primary evidence, the heuristic's values the fallback. */
+	char dwarf_why[160] = "";
+	uint64_t dwarf_value = 0;
+	if (c->debuginfo && !callee) {
+		char where[sizeof(cs->where)];
+		if (dwarf_lock(c, st, i, "lock", &dwarf_value, where, sizeof(where), dwarf_why,
+			       sizeof(dwarf_why)))
+			cand_add(cs, &n, dwarf_value, SOURCE_DWARF, where);
+	}
 	gather_candidates(c, st, i, cs, &n);
 	int best = 0, best_score = -1;
 	uint64_t best_lock = 0;
@@ -637,7 +703,9 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 			continue;
 		char sym[8];
 		int named = lc_locks_symbolize(c->prog, lock, sym, sizeof(sym), NULL)[0] != 0;
-		int score = fit * 10 + cs[k].source * 2 + named;
+		/* DWARF names the lock the function works on: it wins whenever the word agrees. */
+		int score = cs[k].source == SOURCE_DWARF ? 1000 + fit
+							 : fit * 10 + cs[k].source * 2 + named;
 		if (score > best_score) {
 			best_score = score;
 			best = (int)k;
@@ -672,15 +740,28 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 		w->spinning = true;
 		w->irqs = irqs->state;
 		w->mode = mode;
+		/* With -k, say why the heuristic's value was used instead of DWARF's. */
+		char note[200] = "";
+		if (c->debuginfo && cs[best].source != SOURCE_DWARF) {
+			if (dwarf_value)
+				snprintf(note, sizeof(note),
+					 "; DWARF's lock 0x%" PRIx64 " does not fit the lock word",
+					 dwarf_value);
+			else if (dwarf_why[0])
+				snprintf(note, sizeof(note), "; no DWARF value (%s)", dwarf_why);
+		}
 		if (callee)
 			snprintf(w->evidence, sizeof(w->evidence),
 				 "spins in %s (called from %s+0x%" PRIx64
-				 ", interrupted as it took an IRQ); lock in %s; %s",
+				 ", interrupted as it took an IRQ); lock in %.60s; %s",
 				 callee, f->function, f->offset, cs[best].where, best_why);
 		else
 			snprintf(w->evidence, sizeof(w->evidence),
-				 "spins in %s+0x%" PRIx64 "; lock in %s; %s", f->function,
+				 "spins in %s+0x%" PRIx64 "; lock in %.150s; %s", f->function,
 				 f->offset, cs[best].where, best_why);
+		size_t len = strlen(w->evidence);
+		if (note[0] && len + 1 < sizeof(w->evidence))
+			snprintf(w->evidence + len, sizeof(w->evidence) - len, "%s", note);
 	}
 	free(cs);
 }
@@ -783,6 +864,51 @@ out:
 	return ok;
 }
 
+/* Is task on the wait_list of the lock at lock (bounded walk)? */
+static bool on_wait_list(struct ctx *c, uint64_t lock, const struct waiter_layout *wl,
+			 uint64_t task)
+{
+	uint64_t head = lock + wl->wait_list_off, pos = head;
+	for (unsigned n = 0; n < MAX_LIST; n++) {
+		uint64_t who;
+		struct lc_error *err = lc_read_ulong(c->prog, pos, &pos);
+		if (!err && pos != head)
+			err = lc_read_ulong(c->prog, pos - wl->list_off + wl->task_off, &who);
+		if (err) {
+			lc_error_destroy(err);
+			return false;
+		}
+		if (pos == head || !kernel_pointer(c, pos))
+			return false;
+		if (who == task)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * With -k: the lock from DWARF's lock (mutex) or sem (rwsem, semaphore)
+ * parameter of the wait function, kept if the task is on its wait_list.
+ */
+static bool dwarf_sleeper(struct ctx *c, const struct lc_task *t, const struct lc_stack *st,
+			  size_t i, enum wait_class cls, const struct waiter_layout *wl)
+{
+	char where[200], why[160];
+	uint64_t lock;
+	if (!dwarf_lock(c, st, i, cls == W_MUTEX ? "lock" : "sem", &lock, where, sizeof(where), why,
+			sizeof(why)) ||
+	    !on_wait_list(c, lock, wl, t->address) || !lock_get(c, lock, wl->kind))
+		return false;
+	if (lc_grow((void **)&c->dwarf_sleepers, &c->dwarf_sleepers_cap, c->ndwarf_sleepers + 1,
+		    sizeof(*c->dwarf_sleepers))) {
+		c->dwarf_sleepers[c->ndwarf_sleepers].task = t->address;
+		snprintf(c->dwarf_sleepers[c->ndwarf_sleepers].how, sizeof(c->dwarf_sleepers->how),
+			 "%s", where);
+		c->ndwarf_sleepers++;
+	}
+	return true;
+}
+
 static void find_sleeper(struct ctx *c, const struct lc_task *t)
 {
 	const struct lc_stack *st;
@@ -805,6 +931,8 @@ static void find_sleeper(struct ctx *c, const struct lc_task *t)
 		problem_err(c, err, "waiter layout");
 		return;
 	}
+	if (c->debuginfo && dwarf_sleeper(c, t, st, i, cls, &wl))
+		return;
 	uint64_t stack;
 	if (!task_stack_range(c, t->address, &stack)) {
 		problem(c, "pid %d waits in %s but its stack is unknown", t->pid,
@@ -905,9 +1033,15 @@ static void wait_list_waiters(struct ctx *c, struct lc_lock *l, const struct wai
 		/* enum rwsem_waiter_type: RWSEM_WAITING_FOR_WRITE 0, RWSEM_WAITING_FOR_READ 1 */
 		if (l->kind == LC_LOCK_RWSEM)
 			lw->mode = type ? 'r' : 'w';
+		const char *dwarf = NULL;
+		for (size_t k = 0; k < c->ndwarf_sleepers && !dwarf; k++) {
+			if (c->dwarf_sleepers[k].task == task)
+				dwarf = c->dwarf_sleepers[k].how;
+		}
 		snprintf(lw->evidence, sizeof(lw->evidence),
-			 "in the lock's wait_list (waiter at 0x%" PRIx64 "%s)", w,
-			 t ? "" : ", task not in the task list");
+			 "in the lock's wait_list (waiter at 0x%" PRIx64 "%s)%s%.120s", w,
+			 t ? "" : ", task not in the task list", dwarf ? "; lock from " : "",
+			 dwarf ? dwarf : "");
 	}
 	lc_u64set_deinit(&seen);
 }
@@ -1420,6 +1554,8 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 	c.debug_spinlock = lc_types_has_member(c.types, "struct raw_spinlock", "owner_cpu");
 	c.virt_spin_lock = c.sl.flavor == LC_SPIN_QSPINLOCK && virt_spin_lock_enabled(prog);
 	c.preempt_counted = preempt_counted(prog);
+	if (prog->vmlinux)
+		c.debuginfo = lc_program_debuginfo(prog, NULL);
 	if (failed(lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off)))
 		c.rw_wait_lock_off = 4;
 	if ((err = lc_mcs_nodes_read(prog, c.k, &c.sl, &c.qn)))
@@ -1460,6 +1596,7 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 	c.r->count = keep;
 	lc_mcs_nodes_deinit(&c.qn);
 	free(c.spins_on);
+	free(c.dwarf_sleepers);
 	*ret = c.r;
 	return NULL;
 }
