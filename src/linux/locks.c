@@ -110,6 +110,9 @@ static bool member_name(struct lc_program *prog, const struct lc_symbol *sym, ui
 			if (!elem->size)
 				return false;
 			uint64_t idx = offset / elem->size;
+			/* past a known length the address is not in this variable */
+			if (t->length && idx >= t->length)
+				return false;
 			len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
 						"[%" PRIu64 "]", idx);
 			offset -= idx * elem->size;
