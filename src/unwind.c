@@ -92,6 +92,44 @@ void lc_frame_set_known(struct lc_unwinder *uw, struct lc_frame *f, const struct
 		*f->known = *regs;
 }
 
+bool lc_unwind_cfi_caller(struct lc_unwinder *uw, const struct lc_frame *cur,
+			  const struct lc_regset *known, uint64_t *pc_ret, uint64_t *sp_ret,
+			  struct lc_regset *caller_known)
+{
+	if (!uw->debuginfo || !known || cur->module || !cur->function)
+		return false;
+	bool found;
+	struct lc_cfi_step s;
+	struct lc_error *err = lc_debuginfo_cfi_step(uw->debuginfo, uw, cur->pc, cur->interrupted,
+						     known, &found, &s);
+	if (err || !found || s.signal) {
+		lc_error_destroy(err);
+		return false;
+	}
+	uint64_t pc = s.pc;
+	if (uw->arch->id == LC_ARCH_ARM64) {
+		/* Saved return addresses carry a pointer signature (CONFIG_ARM64_PTR_AUTH). */
+		pc = lc_arm64_strip_pac(pc, uw->pac_mask);
+		lc_regset_set(&s.caller, uw->arch->pc_index, pc);
+	}
+	*pc_ret = pc;
+	*sp_ret = s.cfa;
+	*caller_known = s.caller;
+	return true;
+}
+
+bool lc_unwind_cfi_agrees(struct lc_unwinder *uw, struct lc_frame *cur,
+			  const struct lc_regset *known, uint64_t caller_pc, uint64_t caller_sp,
+			  struct lc_regset *caller_known)
+{
+	uint64_t pc, sp;
+	if (!lc_unwind_cfi_caller(uw, cur, known, &pc, &sp, caller_known) || pc != caller_pc ||
+	    (caller_sp && sp != caller_sp))
+		return false;
+	cur->dwarf_cfa = sp;
+	return true;
+}
+
 struct lc_error *lc_unwind_read_u64(struct lc_unwinder *uw, uint64_t addr, uint64_t *ret)
 {
 	uint8_t b[8];

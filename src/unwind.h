@@ -179,6 +179,28 @@ struct lc_unwinder {
 /* Keep a copy of the registers known in f (when the unwinder has DWARF). */
 void lc_frame_set_known(struct lc_unwinder *uw, struct lc_frame *f, const struct lc_regset *regs);
 
+/*
+ * With DWARF (-k), for unwinders whose own method decides the frames (arm64
+ * frame records, ppc64 back chain): the caller of frame cur by CFI, from
+ * the registers known in cur. True, with *caller_known set and cur's DWARF
+ * CFA recorded, only when CFI agrees with the arch's own step on the
+ * caller's pc (and sp, when caller_sp is not 0): then CFI adds what the
+ * arch method cannot know, the callee-saved registers and the CFA.
+ */
+bool lc_unwind_cfi_agrees(struct lc_unwinder *uw, struct lc_frame *cur,
+			  const struct lc_regset *known, uint64_t caller_pc, uint64_t caller_sp,
+			  struct lc_regset *caller_known);
+
+/*
+ * With DWARF (-k): frame cur's caller pc by CFI (pointer signature
+ * stripped), *sp_ret its sp (the CFA); false when CFI does not cover cur or
+ * cannot be evaluated. For the leaf decisions of frame 0: is the caller only
+ * in the link register?
+ */
+bool lc_unwind_cfi_caller(struct lc_unwinder *uw, const struct lc_frame *cur,
+			  const struct lc_regset *known, uint64_t *pc_ret, uint64_t *sp_ret,
+			  struct lc_regset *caller_known);
+
 /* The loaded module whose text holds addr, or NULL (always NULL without a program). */
 const struct lc_module *lc_unwind_module_at(struct lc_unwinder *uw, uint64_t addr);
 

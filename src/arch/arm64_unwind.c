@@ -197,6 +197,8 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 		return;
 	}
 	lc_frame_set_known(uw, f0, init);
+	/* Registers known in the last frame: CFI (-k) steps from them. */
+	struct lc_regset known = *init;
 	bool irq_entry = !st->start_is_return && at_el1_irq_vector(uw, pc);
 	uint64_t entry_lr = lc_arm64_strip_pac(lr, uw->pac_mask);
 	uint32_t left = 0;
@@ -251,13 +253,34 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 		if (have_lr) {
 			have_lr = false;
 			uint64_t slr = lc_arm64_strip_pac(lr, uw->pac_mask);
-			if (lr_frame_missing(uw, st->frames[st->count - 1].pc, slr, next_pc)) {
+			struct lc_frame *cur = &st->frames[st->count - 1];
+			/*
+			 * With -k, CFI says exactly whether the interrupted
+			 * function has saved its return address yet; else guess
+			 * from the symbols of lr and the record.
+			 */
+			uint64_t cpc, csp;
+			struct lc_regset ck;
+			bool cfi = lc_unwind_cfi_caller(uw, cur, &known, &cpc, &csp, &ck);
+			bool missing = cfi ? cpc == slr && cpc != next_pc
+					   : lr_frame_missing(uw, cur->pc, slr, next_pc);
+			if (missing) {
+				if (cfi)
+					cur->dwarf_cfa = csp;
 				struct lc_frame *lf;
 				err = lc_stack_push(uw, st, slr, fp, 0, false, &lf);
 				if (err) {
 					lc_stack_stop_error(st, err, "recording a frame");
 					return;
 				}
+				lf->method = cfi ? LC_UNWIND_CFI : LC_UNWIND_LR;
+				if (!cfi) {
+					memset(&ck, 0, sizeof(ck));
+					lc_regset_set(&ck, LC_ARM64_PC, slr);
+					lc_regset_set(&ck, LC_ARM64_FP, fp);
+				}
+				known = ck;
+				lc_frame_set_known(uw, lf, &known);
 				if (irq_entry) {
 					mark_irq_entry(uw, lf, init, entry_lr);
 					irq_entry = false;
@@ -315,7 +338,9 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 				lc_stack_stop_error(st, err, "recording a frame");
 				return;
 			}
+			f->method = LC_UNWIND_PT_REGS;
 			lc_frame_set_exception(uw, f, regs_addr, &regs);
+			known = regs;
 			lr = regs.r[LC_ARM64_LR];
 			have_lr = true;
 			prev_record = fp;
@@ -326,11 +351,22 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 			lc_stack_stop(st, true, "end of the stack (zero return address)");
 			return;
 		}
+		/* CFI agreeing with the record recovers the caller's callee-saved registers. */
+		struct lc_regset nk;
+		if (!lc_unwind_cfi_agrees(uw, &st->frames[st->count - 1], &known, next_pc, 0,
+					  &nk)) {
+			memset(&nk, 0, sizeof(nk));
+			lc_regset_set(&nk, LC_ARM64_PC, next_pc);
+			lc_regset_set(&nk, LC_ARM64_FP, rec_fp);
+		}
 		err = lc_stack_push(uw, st, next_pc, fp, rec_fp, false, &f);
 		if (err) {
 			lc_stack_stop_error(st, err, "recording a frame");
 			return;
 		}
+		f->method = LC_UNWIND_FP;
+		known = nk;
+		lc_frame_set_known(uw, f, &known);
 		if (irq_entry) {
 			mark_irq_entry(uw, f, init, entry_lr);
 			irq_entry = false;

@@ -126,6 +126,8 @@ void lc_ppc64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 		return;
 	}
 	lc_frame_set_known(uw, f0, init);
+	/* Registers known in the last frame: CFI (-k) steps from them. */
+	struct lc_regset known = *init;
 	uint32_t left = 0;
 	for (;;) {
 		if (st->count >= uw->max_frames) {
@@ -156,7 +158,9 @@ void lc_ppc64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 				lc_stack_stop_error(st, err, "recording a frame");
 				return;
 			}
+			f->method = LC_UNWIND_PT_REGS;
 			lc_frame_set_exception(uw, f, regs_addr, &regs);
+			known = regs;
 			lr = regs.r[LC_PPC64_LINK];
 			have_lr = true;
 			sp = next_sp;
@@ -185,19 +189,48 @@ void lc_ppc64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 			 * has not saved LR: its caller is only in the register.
 			 */
 			have_lr = false;
-			const struct lc_symbol *lsym = sym_of(uw, lr, false);
-			if (lsym && lr != next_pc && lsym != sym_of(uw, cur->pc, true) &&
-			    lsym != sym_of(uw, next_pc, false)) {
-				err = lc_stack_push(uw, st, lr, sp, 0, false, NULL);
+			/*
+			 * With -k, CFI says exactly whether the interrupted
+			 * function has saved LR yet; else guess from the symbols.
+			 */
+			uint64_t cpc, csp;
+			struct lc_regset ck;
+			bool cfi = lc_unwind_cfi_caller(uw, cur, &known, &cpc, &csp, &ck);
+			const struct lc_symbol *lsym = cfi ? NULL : sym_of(uw, lr, false);
+			bool missing = cfi ? cpc == lr && cpc != next_pc
+					   : lsym && lr != next_pc &&
+						       lsym != sym_of(uw, cur->pc, true) &&
+						       lsym != sym_of(uw, next_pc, false);
+			if (missing) {
+				if (cfi)
+					cur->dwarf_cfa = csp;
+				struct lc_frame *lf;
+				err = lc_stack_push(uw, st, lr, sp, 0, false, &lf);
 				if (err) {
 					lc_stack_stop_error(st, err, "recording a frame");
 					return;
 				}
+				lf->method = cfi ? LC_UNWIND_CFI : LC_UNWIND_LR;
+				if (!cfi) {
+					memset(&ck, 0, sizeof(ck));
+					lc_regset_set(&ck, LC_PPC64_NIP, lr);
+					lc_regset_set(&ck, LC_PPC64_R1, sp);
+				}
+				known = ck;
+				lc_frame_set_known(uw, lf, &known);
 			}
 		}
 		if (!next_pc) {
 			lc_stack_stop(st, true, "end of the stack (zero return address)");
 			return;
+		}
+		/* CFI agreeing with the back chain recovers the caller's callee-saved registers. */
+		struct lc_regset nk;
+		if (!lc_unwind_cfi_agrees(uw, &st->frames[st->count - 1], &known, next_pc, next_sp,
+					  &nk)) {
+			memset(&nk, 0, sizeof(nk));
+			lc_regset_set(&nk, LC_PPC64_NIP, next_pc);
+			lc_regset_set(&nk, LC_PPC64_R1, next_sp);
 		}
 		struct lc_frame *f;
 		err = lc_stack_push(uw, st, next_pc, next_sp, 0, false, &f);
@@ -205,6 +238,9 @@ void lc_ppc64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 			lc_stack_stop_error(st, err, "recording a frame");
 			return;
 		}
+		f->method = LC_UNWIND_BACKCHAIN;
+		known = nk;
+		lc_frame_set_known(uw, f, &known);
 		/* A frame with a marker names the entry code, whose saved LR is meaningless. */
 		if (!f->function && !exception_regs(uw, next_sp, &regs_addr)) {
 			lc_stack_stop(st, false, "return address 0x%" PRIx64 " is not kernel text",

@@ -678,6 +678,10 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 		if (dwarf_lock(c, st, i, "lock", &dwarf_value, where, sizeof(where), dwarf_why,
 			       sizeof(dwarf_why)))
 			cand_add(cs, &n, dwarf_value, SOURCE_DWARF, where);
+	} else if (c->debuginfo) {
+		/* Its caller's registers are not the lock function's: no location to evaluate. */
+		snprintf(dwarf_why, sizeof(dwarf_why), "the frame of %s was lost at the IRQ entry",
+			 callee);
 	}
 	gather_candidates(c, st, i, cs, &n);
 	int best = 0, best_score = -1;
