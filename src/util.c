@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "util.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 bool lc_grow(void **array, size_t *capacity, size_t need, size_t elem_size)
 {
 	if (need <= *capacity)
@@ -197,4 +200,25 @@ struct lc_error *lc_u64set_add(struct lc_u64set *set, uint64_t value, bool *was_
 		set->count++;
 	}
 	return NULL;
+}
+
+void lc_text_printf(char *buf, size_t size, const char *fmt, ...)
+{
+	if (!size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+void lc_text_appendf(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strnlen(buf, size);
+	if (len + 1 >= size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
 }

@@ -83,6 +83,17 @@ struct lc_strmap_entry {
 	uint64_t hash;
 	uintptr_t value;
 };
+/*
+ * Human-readable text into a fixed buffer, cut where it does not fit:
+ * evidence and notes are bounded on purpose. (GCC's -Wformat-truncation
+ * judges snprintf calls by worst-case lengths; these say truncation is meant.)
+ */
+void lc_text_printf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same, appended after the text already in buf. */
+void lc_text_appendf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 void lc_strmap_init(struct lc_strmap *map);
 /* For large maps whose keys already live elsewhere (symbol names): saves a copy per key. */
 void lc_strmap_init_borrowed(struct lc_strmap *map);

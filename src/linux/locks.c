@@ -758,17 +758,15 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 				snprintf(note, sizeof(note), "; no DWARF value (%s)", dwarf_why);
 		}
 		if (callee)
-			snprintf(w->evidence, sizeof(w->evidence),
-				 "spins in %s (called from %s+0x%" PRIx64
-				 ", interrupted as it took an IRQ); lock in %.60s; %s",
-				 callee, f->function, f->offset, cs[best].where, best_why);
+			lc_text_printf(w->evidence, sizeof(w->evidence),
+				       "spins in %s (called from %s+0x%" PRIx64
+				       ", interrupted as it took an IRQ); lock in %.60s; %s",
+				       callee, f->function, f->offset, cs[best].where, best_why);
 		else
-			snprintf(w->evidence, sizeof(w->evidence),
-				 "spins in %s+0x%" PRIx64 "; lock in %.150s; %s", f->function,
-				 f->offset, cs[best].where, best_why);
-		size_t len = strlen(w->evidence);
-		if (note[0] && len + 1 < sizeof(w->evidence))
-			snprintf(w->evidence + len, sizeof(w->evidence) - len, "%s", note);
+			lc_text_printf(w->evidence, sizeof(w->evidence),
+				       "spins in %s+0x%" PRIx64 "; lock in %.150s; %s", f->function,
+				       f->offset, cs[best].where, best_why);
+		lc_text_appendf(w->evidence, sizeof(w->evidence), "%s", note);
 	}
 	free(cs);
 }
