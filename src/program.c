@@ -479,10 +479,15 @@ static struct lc_error *load_types(struct lc_program *prog)
 							     "(LOCKCORE_NO_DUMP_BTF)");
 		else
 			err = dump_btf(prog, &src);
-		prog->types_source = "BTF (from the dump)";
+		prog->types_source = prog->vmlinux ? "BTF (from the dump; preferred to the DWARF of -k, "
+						     "it is the running kernel's own)"
+						   : "BTF (from the dump)";
 		if (err) {
 			struct lc_error *err2 = build_types(prog, &src);
 			if (!err2) {
+				/* Say why the dump's own BTF was not used. */
+				set_types_source(prog, prog->types_source, "%s; no BTF in the dump: %s",
+						 prog->types_source, lc_error_message(err));
 				lc_error_destroy(err);
 				err = NULL;
 			} else {
