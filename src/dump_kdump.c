@@ -557,9 +557,13 @@ bool lc_dump_next_page(struct lc_dump *dump, uint64_t phys, uint64_t *ret)
 		shift++;
 	if (kdump_get_typed_attr(dump->ctx, KDUMP_ATTR_FILE_PAGEMAP, &attr) != KDUMP_OK ||
 	    attr.type != KDUMP_BITMAP) {
-		/* The format cannot say: every page may be there. */
+		/*
+		 * The format cannot say (libkdumpfile has the map for ELF and
+		 * kdump-compressed files): every page may be there, up to a bound
+		 * that keeps a search from probing the whole 52-bit space.
+		 */
 		*ret = phys;
-		return true;
+		return phys < (64ull << 30);
 	}
 	kdump_addr_t pfn = phys >> shift;
 	if (kdump_bmp_find_set(attr.val.bitmap, &pfn) != KDUMP_OK)
