@@ -26,6 +26,7 @@ FACTORY = os.environ.get('LOCKCORE_FACTORY_CACHE', '/var/tmp/lockcore-factory')
 DBG = {
     '6.1': f'{FACTORY}/amd64/6.1.0-56-amd64/dbg/usr/lib/debug/boot',
     '5.10': f'{FACTORY}/amd64/5.10.0-46-amd64/dbg/usr/lib/debug/boot',
+    'arm64': f'{FACTORY}/arm64/kernel/usr/lib/debug/boot',
 }
 ARM64_SYMS = 'cache/0ed29847cba3cbd9114b826b3a1ad39dd624ffa0.syms'
 PPC_SYMS = 'cache/e04703597006cc36ab4eb3e421c377f39b50aecc.syms'
@@ -168,6 +169,11 @@ def main():
         if os.path.exists(vm510):
             refused(lockcore, 'x86_64 6.1 dump, 5.10 vmlinux', x61[1], ['-k', vm510],
                     'cannot find the kernel')
+        vma = os.path.join(DBG['arm64'], 'vmlinux-6.1.0-56-arm64')
+        if os.path.exists(vma):
+            same_answers(lockcore, 'arm64 6.1 -k', arm[0], arm[1], ['-k', vma], [], arm[2])
+            refused(lockcore, 'x86_64 6.1 dump, arm64 vmlinux', x61[1], ['-k', vma],
+                    'does not match the dump')
     else:
         # The kernel found from the dump equals KERNELOFFSET: 3 architectures, 4 kernels.
         for name, (orig, novi, off) in (('x86_64 6.1 kdump', x61), ('x86_64 6.1 qemu', x61q)):
@@ -180,6 +186,11 @@ def main():
             print(f'skip: 5.10 (no {map510})')
         same_answers(lockcore, 'arm64 6.1', arm[0], arm[1], ['--system-map', arm64_map], [],
                      arm[2])
+        # Debian's own System.map of that kernel, when the factory has fetched it.
+        real = os.path.join(DBG['arm64'], 'System.map-6.1.0-56-arm64')
+        if os.path.exists(real):
+            same_answers(lockcore, 'arm64 6.1 (Debian System.map)', arm[0], arm[1],
+                         ['--system-map', real], [], arm[2])
         for i, (orig, novi, off) in enumerate(ppc):
             same_answers(lockcore, f'ppc64le 6.1 #{i}', orig, novi,
                          ['--system-map', ppc_map, '--btf', ppc_btf], [], off)
