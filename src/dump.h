@@ -26,7 +26,7 @@ struct lc_dump_desc {
 	unsigned ptr_size;
 	uint64_t page_size;
 	unsigned note_cpus; /* CPUs with a PRSTATUS note */
-	unsigned files;     /* 1, or the number of files of a split set */
+	unsigned files;	    /* 1, or the number of files of a split set */
 };
 
 /* Called for every physical page the dump layer reads while recording. */

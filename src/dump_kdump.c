@@ -17,7 +17,7 @@
 #include "util.h"
 
 struct lc_dump {
-	struct lc_dump_file file; /* the first (or only) file: its notes are the dump's */
+	struct lc_dump_file file;  /* the first (or only) file: its notes are the dump's */
 	struct lc_dump_file *more; /* the other parts of a split set */
 	size_t nmore;
 	kdump_ctx_t *ctx;
@@ -121,8 +121,7 @@ static int cmp_part(const void *a, const void *b)
  * tiling all page frames. libkdumpfile would serve a partial set, and the
  * missing frames would read as pages the filter excluded.
  */
-static struct lc_error *check_parts(const char *const *paths, struct lc_dump_part *parts,
-				    size_t n)
+static struct lc_error *check_parts(const char *const *paths, struct lc_dump_part *parts, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (n > 1 && (!parts[i].kdump || !parts[i].split))
@@ -151,14 +150,15 @@ static struct lc_error *check_parts(const char *const *paths, struct lc_dump_par
 		if (sorted[i].start_pfn > next)
 			err = lc_error_create(LC_ERR_INVALID,
 					      "'%s' is one of several files of a split dump, and "
-					      "no file given holds page frames 0x%" PRIx64 "-0x%" PRIx64
-					      ": give all the files",
+					      "no file given holds page frames 0x%" PRIx64
+					      "-0x%" PRIx64 ": give all the files",
 					      paths[0], next, sorted[i].start_pfn);
 		else if (sorted[i].start_pfn < next)
-			err = lc_error_create(LC_ERR_INVALID,
-					      "two files of the split dump hold page frame 0x%" PRIx64
-					      " (the same file given twice?)",
-					      sorted[i].start_pfn);
+			err = lc_error_create(
+				LC_ERR_INVALID,
+				"two files of the split dump hold page frame 0x%" PRIx64
+				" (the same file given twice?)",
+				sorted[i].start_pfn);
 		next = sorted[i].end_pfn;
 	}
 	if (!err && next < sorted[0].max_mapnr)

@@ -150,8 +150,8 @@ static struct lc_error *validate_kdump(int fd, const uint8_t *h, uint64_t size,
 	/* A part may be empty: makedumpfile splits by dumpable pages, none may be left. */
 	if (split && (start_pfn > end_pfn || end_pfn > mapnr))
 		return lc_error_create(LC_ERR_FORMAT,
-				       "kdump split part claims page frames 0x%" PRIx64 "-0x%" PRIx64
-				       " of 0x%" PRIx64,
+				       "kdump split part claims page frames 0x%" PRIx64
+				       "-0x%" PRIx64 " of 0x%" PRIx64,
 				       start_pfn, end_pfn, mapnr);
 	if (part) {
 		part->kdump = true;

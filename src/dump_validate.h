@@ -17,11 +17,11 @@
  * the whole header).
  */
 struct lc_dump_part {
-	bool kdump;                /* a kdump-compressed file (else the rest is unset) */
-	bool split;                /* one part of a split set */
+	bool kdump;		     /* a kdump-compressed file (else the rest is unset) */
+	bool split;		     /* one part of a split set */
 	uint64_t start_pfn, end_pfn; /* the page frames it holds [start, end) */
-	uint64_t max_mapnr;        /* page frames of the whole machine */
-	uint8_t id[412];           /* utsname and timestamp: the same in every part of a set */
+	uint64_t max_mapnr;	     /* page frames of the whole machine */
+	uint8_t id[412];	     /* utsname and timestamp: the same in every part of a set */
 };
 
 /*

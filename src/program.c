@@ -479,15 +479,17 @@ static struct lc_error *load_types(struct lc_program *prog)
 							     "(LOCKCORE_NO_DUMP_BTF)");
 		else
 			err = dump_btf(prog, &src);
-		prog->types_source = prog->vmlinux ? "BTF (from the dump; preferred to the DWARF of -k, "
-						     "it is the running kernel's own)"
-						   : "BTF (from the dump)";
+		prog->types_source = prog->vmlinux
+					     ? "BTF (from the dump; preferred to the DWARF of -k, "
+					       "it is the running kernel's own)"
+					     : "BTF (from the dump)";
 		if (err) {
 			struct lc_error *err2 = build_types(prog, &src);
 			if (!err2) {
 				/* Say why the dump's own BTF was not used. */
-				set_types_source(prog, prog->types_source, "%s; no BTF in the dump: %s",
-						 prog->types_source, lc_error_message(err));
+				set_types_source(prog, prog->types_source,
+						 "%s; no BTF in the dump: %s", prog->types_source,
+						 lc_error_message(err));
 				lc_error_destroy(err);
 				err = NULL;
 			} else {
@@ -531,8 +533,7 @@ struct lc_error *lc_program_open(const char *dump_path, const struct lc_program_
 }
 
 struct lc_error *lc_program_open_set(const char *const *dump_paths, size_t npaths,
-				     const struct lc_program_options *opts,
-				     struct lc_program **ret)
+				     const struct lc_program_options *opts, struct lc_program **ret)
 {
 	if (npaths == 0)
 		return lc_error_create(LC_ERR_INVALID, "no dump file given");

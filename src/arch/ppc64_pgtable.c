@@ -114,9 +114,10 @@ struct lc_error *lc_ppc64_locate_kernel(struct lc_program *prog, const struct lc
 {
 	(void)prog;
 	if (anchor->link < PPC64_PAGE_OFFSET || anchor->link - PPC64_PAGE_OFFSET != anchor->phys)
-		return lc_error_create(LC_ERR_UNSUPPORTED,
-				       "the kernel is not at physical 0 (relocated ppc64 kernels are "
-				       "not supported)");
+		return lc_error_create(
+			LC_ERR_UNSUPPORTED,
+			"the kernel is not at physical 0 (relocated ppc64 kernels are "
+			"not supported)");
 	/*
 	 * The page size (4 or 64 KiB, a build option) is not in the dump's ELF
 	 * headers: empty_zero_page is one page, page-aligned, and the next

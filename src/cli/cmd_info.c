@@ -143,8 +143,9 @@ static void render_text(struct lc_program *prog, const struct info *in)
 int lc_cmd_info(struct lc_cli *cli)
 {
 	if (cli->argc > 0) {
-		fprintf(stderr, "lockcore: info: unexpected argument '%s' (usage: lockcore info "
-				"DUMP [MORE SPLIT PARTS])\n",
+		fprintf(stderr,
+			"lockcore: info: unexpected argument '%s' (usage: lockcore info "
+			"DUMP [MORE SPLIT PARTS])\n",
 			cli->argv[0]);
 		return 2;
 	}

@@ -62,8 +62,9 @@ static void render_text(const struct lc_task_list *list)
 int lc_cmd_ps(struct lc_cli *cli)
 {
 	if (cli->argc > 0) {
-		fprintf(stderr, "lockcore: ps: unexpected argument '%s' (usage: lockcore ps "
-				"DUMP [MORE SPLIT PARTS])\n",
+		fprintf(stderr,
+			"lockcore: ps: unexpected argument '%s' (usage: lockcore ps "
+			"DUMP [MORE SPLIT PARTS])\n",
 			cli->argv[0]);
 		return 2;
 	}
