@@ -56,6 +56,17 @@ from drgn.helpers.linux.cpumask import for_each_online_cpu
 for c in for_each_online_cpu(prog):
     try: str(prog.stack_trace(c))
     except Exception: pass')")")
+# With the vmlinux: CFI, source lines and inlined calls of every frame, as drgn gives them.
+results+=("$(measure "lockcore-bt-k" "$lockcore" -q -k "$vmlinux" bt "$dump" -a)")
+results+=("$(measure "drgn-bt-lines" drgn -q -c "$dump" -s "$vmlinux" "$(drgn_job job$RANDOM '
+from drgn.helpers.linux.cpumask import for_each_online_cpu
+from drgn.helpers.linux.percpu import per_cpu
+for c in for_each_online_cpu(prog):
+    try:
+        for f in prog.stack_trace(per_cpu(prog["runqueues"], c).curr):
+            try: f.source()
+            except LookupError: pass
+    except Exception: pass')")")
 results+=("$(measure "lockcore-log" "$lockcore" -q log "$dump")")
 results+=("$(measure "drgn-log" drgn -q -c "$dump" -s "$vmlinux" "$(drgn_job job$RANDOM '
 from drgn.helpers.linux.printk import get_printk_records
@@ -83,6 +94,7 @@ ratio() { # label numerator-tool denominator-tool
 	awk -v a="$a" -v b="$b" -v l="$1" 'BEGIN{ if (b > 0) printf "%-27s %.1fx\n", l ":", a / b }'
 }
 ratio "drgn bt / lockcore bt" drgn-bt lockcore-bt
+ratio "drgn bt+lines / lockcore -k" drgn-bt-lines lockcore-bt-k
 ratio "drgn log / lockcore log" drgn-log lockcore-log
 [ -n "$crash_ps" ] && awk -v a="$crash_ps" -v b="$lc_ps" 'BEGIN{ if (b > 0) printf "crash ps / lockcore ps:    %.1fx\n", a / b }'
 exit 0

@@ -3,7 +3,12 @@
 lockcore must verify the same answer on it (exit 0), and the fixture's truth
 must still hold when checked against the small dump.
 
-usage: check_extract.py LOCKCORE FIXTURES_DIR CHECK_FIXTURE_PY
+usage: check_extract.py LOCKCORE FIXTURES_DIR CHECK_FIXTURE_PY [FIXTURE [-- OPTIONS...]]
+
+FIXTURE (relative to FIXTURES_DIR) picks the dump instead of the smallest one;
+OPTIONS go to check_fixture.py (e.g. -k VMLINUX: the small dump, extracted
+without a vmlinux, must hold every page DWARF unwinding and parameter
+locations read, and still agree with drgn's reading of the full dump).
 """
 import json
 import os
@@ -14,14 +19,21 @@ import tempfile
 
 
 def main():
-    lockcore, fixtures, check_fixture = sys.argv[1:4]
+    args = sys.argv[1:sys.argv.index("--")] if "--" in sys.argv else sys.argv[1:]
+    extra = sys.argv[sys.argv.index("--"):] if "--" in sys.argv else []
+    lockcore, fixtures, check_fixture = args[:3]
     best = None
-    for dirpath, _, filenames in os.walk(fixtures):
-        if "truth.json" in filenames:
-            with open(os.path.join(dirpath, "truth.json")) as f:
-                dump = os.path.join(dirpath, json.load(f).get("file", ""))
-            if os.path.isfile(dump) and (best is None or os.path.getsize(dump) < os.path.getsize(best[1])):
-                best = (dirpath, dump)
+    if len(args) > 3:
+        with open(os.path.join(fixtures, args[3], "truth.json")) as f:
+            best = (os.path.join(fixtures, args[3]),
+                    os.path.join(fixtures, args[3], json.load(f)["file"]))
+    if best is None:
+        for dirpath, _, filenames in os.walk(fixtures):
+            if "truth.json" in filenames:
+                with open(os.path.join(dirpath, "truth.json")) as f:
+                    dump = os.path.join(dirpath, json.load(f).get("file", ""))
+                if os.path.isfile(dump) and (best is None or os.path.getsize(dump) < os.path.getsize(best[1])):
+                    best = (dirpath, dump)
     if best is None:
         print("no fixture dump to extract from")
         return 1
@@ -46,10 +58,20 @@ def main():
         truth["file"] = "../small.elf"
         with open(os.path.join(copy, "truth.json"), "w") as f:
             json.dump(truth, f)
-        for extra in ("drgn.txt",):
-            if os.path.exists(os.path.join(fixture, extra)):
-                shutil.copy(os.path.join(fixture, extra), copy)
-        return subprocess.run([sys.executable, check_fixture, lockcore, copy]).returncode
+        if os.path.exists(os.path.join(fixture, "drgn.txt")):
+            shutil.copy(os.path.join(fixture, "drgn.txt"), copy)
+        # The small dump keeps the stacks the analyses read: every CPU's and the
+        # lock waiters', not every sleeping task's.
+        path = os.path.join(fixture, "drgn-bt-dwarf.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                drgn = json.load(f)
+            waiters = {str(w["pid"]) for l in truth.get("locks") or [] if isinstance(l, dict)
+                       for w in l.get("waiters", [])}
+            drgn["tasks"] = {p: t for p, t in drgn["tasks"].items() if p in waiters}
+            with open(os.path.join(copy, "drgn-bt-dwarf.json"), "w") as f:
+                json.dump(drgn, f)
+        return subprocess.run([sys.executable, check_fixture, lockcore, copy] + extra).returncode
 
 
 if __name__ == "__main__":
