@@ -195,6 +195,13 @@ def main():
             same_answers(lockcore, f'ppc64le 6.1 #{i}', orig, novi,
                          ['--system-map', ppc_map, '--btf', ppc_btf], [], off)
 
+        # extract --minimal of a dump without VMCOREINFO keeps what finding the kernel needs.
+        small = os.path.join(tmp, 'small.elf')
+        r = run(lockcore, ['extract', '--system-map', x86_61_map, x61[1], '--minimal', small])
+        if r.returncode == 0:
+            same_answers(lockcore, 'x86_64 6.1 kdump, minimal extract', x61[0], small,
+                         ['--system-map', x86_61_map], [], x61[2])
+
         # Bad input: no symbols at all, and symbols of another kernel.
         refused(lockcore, 'no symbols', x61[1], [], 'has no VMCOREINFO: give a System.map')
         refused(lockcore, 'x86_64 6.1 dump, ppc64le System.map', x61[1],
