@@ -5,6 +5,7 @@
  * the paca's emergency stacks. Either byte order.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "arch/arch_unwind.h"
 #include "linux/kernel.h"
@@ -331,6 +332,32 @@ struct lc_error *lc_ppc64_task_regs(struct lc_program *prog, uint64_t task, stru
 	return NULL;
 }
 
+/*
+ * The first instruction of an interrupt vector that MSR.EE gates (external,
+ * decrementer, doorbell, performance monitor; exceptions-64s.S names them
+ * exc_real_0x900_decrementer, exc_virt_0x4900_decrementer, ...): delivery
+ * cleared MSR.EE, and could only happen because the interrupted code had it
+ * set. QEMU stops a vCPU at such a boundary, and the crash NMI can land there.
+ */
+static bool at_ee_gated_vector(struct lc_program *prog, const struct lc_regset *regs)
+{
+	static const char *const gated[] = {"_hardware_interrupt", "_decrementer",
+					    "_doorbell_super", "_performance_monitor"};
+	uint64_t nip;
+	if (!prog || !lc_regset_get(regs, LC_PPC64_NIP, &nip))
+		return false;
+	const struct lc_symbol *s = lc_symbols_lookup(&prog->symbols, nip);
+	if (!s || s->address != nip ||
+	    (strncmp(s->name, "exc_real_0x", 11) && strncmp(s->name, "exc_virt_0x", 11)))
+		return false;
+	const char *tail = strchr(s->name + 11, '_');
+	for (size_t i = 0; tail && i < sizeof(gated) / sizeof(gated[0]); i++) {
+		if (!strcmp(tail, gated[i]))
+			return true;
+	}
+	return false;
+}
+
 void lc_ppc64_irq_state(struct lc_program *prog, int cpu, const struct lc_regset *regs,
 			struct lc_irq_info *ret)
 {
@@ -341,6 +368,10 @@ void lc_ppc64_irq_state(struct lc_program *prog, int cpu, const struct lc_regset
 		return;
 	}
 	bool ee = msr & MSR_EE;
+	/* The interrupted context's state is the one that matters to a lock or an IPI. */
+	bool vector = !ee && at_ee_gated_vector(prog, regs);
+	if (vector)
+		ee = true;
 	bool have_softe = lc_regset_get(regs, LC_PPC64_SOFTE, &softe);
 	/*
 	 * local_irq_disable() only sets the soft mask; MSR.EE stays on until an
@@ -372,8 +403,10 @@ void lc_ppc64_irq_state(struct lc_program *prog, int cpu, const struct lc_regset
 	 */
 	if (have_paca) {
 		ret->state = (!ee || paca_soft) ? LC_IRQS_OFF : LC_IRQS_ON;
-		snprintf(ret->reason, sizeof(ret->reason), "%s: MSR.EE=%d%s",
+		snprintf(ret->reason, sizeof(ret->reason), "%s: MSR.EE=%d%s%s",
 			 !ee ? "hard-disabled" : paca_soft ? "soft-masked" : "enabled", ee ? 1 : 0,
+			 vector ? " before the interrupt whose vector entry the registers are at"
+				: "",
 			 paca_note);
 		return;
 	}
