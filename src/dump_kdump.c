@@ -258,8 +258,14 @@ struct lc_error *lc_dump_open(const char *const *paths, size_t npaths, lc_progre
 	if (kdump_vmcoreinfo_raw(dump->ctx, &raw) == KDUMP_OK)
 		dump->vmcoreinfo = raw;
 
+	/*
+	 * Without a translation from libkdumpfile (no VMCOREINFO yet, or a layout
+	 * it does not support: 0.5.1 has no ppc64 with 4K pages), physical reads
+	 * still work, and an architecture with its own page-table walk
+	 * (arch.h: translate) reads kernel addresses through them.
+	 */
 	err = refresh_addrxlat(dump);
-	if (err && !dump->vmcoreinfo) {
+	if (err) {
 		dump->xlat_error = strdup(lc_error_message(err));
 		lc_error_destroy(err);
 		if (!dump->xlat_error) {

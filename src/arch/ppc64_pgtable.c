@@ -30,21 +30,63 @@ enum {
 #define PPC64_PA_MAX 53
 #define PPC64_PAGE_OFFSET 0xc000000000000000ull
 
+/*
+ * Before the symbols are known (kallsyms is found through reads of the
+ * kernel image) the linear map's end is not: every book3s64 layout maps at
+ * least its first 1 TiB linearly (hash 4K, the smallest, up to
+ * H_KERN_VIRT_START 0xc0003d0000000000), and the image and kallsyms live at
+ * its start.
+ */
+#define PPC64_BOOT_LINEAR_SIZE (1ull << 40)
+
 struct ppc64_pgtable {
 	unsigned bits[4];
 	uint64_t root_phys;
 	unsigned page_shift;
 };
 
+/*
+ * A variable of the kernel image, read at its linear-map physical address:
+ * the walk must not depend on the translation it implements (libkdumpfile
+ * may have none at all: 0.5.1 rejects ppc64 with 4K pages).
+ */
+static struct lc_error *read_image_ulong(struct lc_program *prog, const char *name,
+					 uint64_t *ret)
+{
+	uint64_t addr;
+	uint8_t raw[8];
+	struct lc_error *err = lc_symbol_address(prog, name, &addr);
+	if (err)
+		return err;
+	if (addr < PPC64_PAGE_OFFSET)
+		return lc_error_create(LC_ERR_BAD_DATA, "%s at 0x%" PRIx64 " is not linear", name,
+				       addr);
+	err = lc_dump_read(prog->dump, LC_PHYSADDR, addr - PPC64_PAGE_OFFSET, raw, sizeof(raw));
+	if (err)
+		return err;
+	*ret = lc_load_uint(raw, 8, prog->big_endian);
+	return NULL;
+}
+
+/* End of the linear map: __kernel_virt_start, where vmalloc and I/O begin. */
+static uint64_t linear_end(struct lc_program *prog)
+{
+	uint64_t end;
+	struct lc_error *err = read_image_ulong(prog, "__kernel_virt_start", &end);
+	if (err || end <= PPC64_PAGE_OFFSET) {
+		lc_error_destroy(err);
+		return PPC64_PAGE_OFFSET + PPC64_BOOT_LINEAR_SIZE;
+	}
+	return end;
+}
+
 static struct lc_error *setup(struct lc_program *prog, struct ppc64_pgtable *pt)
 {
 	static const char *const names[] = {"__pte_index_size", "__pmd_index_size",
 					    "__pud_index_size", "__pgd_index_size"};
 	for (unsigned i = 0; i < 4; i++) {
-		uint64_t addr, v;
-		struct lc_error *err = lc_symbol_address(prog, names[i], &addr);
-		if (!err)
-			err = lc_read_ulong(prog, addr, &v);
+		uint64_t v;
+		struct lc_error *err = read_image_ulong(prog, names[i], &v);
 		if (err)
 			return err;
 		if (v > 16)
@@ -69,6 +111,11 @@ static struct lc_error *setup(struct lc_program *prog, struct ppc64_pgtable *pt)
 
 struct lc_error *lc_ppc64_translate(struct lc_program *prog, uint64_t va, uint64_t *phys_ret)
 {
+	/* All RAM is mapped at PAGE_OFFSET + its physical address (__va()). */
+	if (va >= PPC64_PAGE_OFFSET && va < linear_end(prog)) {
+		*phys_ret = va - PPC64_PAGE_OFFSET;
+		return NULL;
+	}
 	struct ppc64_pgtable pt = {0};
 	struct lc_error *err = setup(prog, &pt);
 	if (err)
