@@ -287,7 +287,12 @@ def same_function(ours, theirs):
                               and ours.startswith(theirs + "_"))
 
 
-INNER_LABELS = {"common_startup_64": "secondary_startup_64"}
+# 5.10's entry_64.S: asm_call_on_stack has two aliases at the same address
+# (SYM_INNER_LABEL asm_call_sysvec_on_stack, asm_call_irq_on_stack); drgn
+# names the function, the symbol table order decides lockcore's name.
+INNER_LABELS = {"common_startup_64": "secondary_startup_64",
+                "asm_call_irq_on_stack": "asm_call_on_stack",
+                "asm_call_sysvec_on_stack": "asm_call_on_stack"}
 
 
 def same_sequence(ours, theirs):
@@ -413,12 +418,26 @@ def same_file(ours, theirs):
         norm[1].endswith("/" + norm[0])
 
 
-def compare_dwarf_stack(what, ours, theirs):
+SKIPPED_STACKS = []
+
+
+def compare_dwarf_stack(what, ours, theirs, stopped=""):
     """One stack of lockcore -k against drgn's: the same physical frames, and
     for each frame in vmlinux the same inlined calls and the same file, line
     and column for every one of them. drgn also reads the module's DWARF
     (lcscen.ko); lockcore -k only the vmlinux's: module frames are skipped."""
     og, tg = group_frames(ours, "inlined"), group_frames(theirs, "inline")
+    # drgn goes on into user space after the syscall entry (unnamed frames)
+    while tg and tg[-1][0]["function"] is None:
+        tg.pop()
+    if not og and "cannot read" in (stopped or ""):
+        # A minimal dump keeps the stacks its analyses read, not every task's.
+        SKIPPED_STACKS.append(what)
+        return 0
+    if len(og) < len(tg):
+        fail("bt -k of %s: lockcore stops after %d frames (%s), drgn has %d"
+             % (what, len(og), stopped, len(tg)))
+        return 0
     # drgn stops where its unwinder does (no CFI for the entry code, program
     # counter unknown after an exception): compare what both have.
     n = min(len(og), len(tg))
@@ -480,7 +499,8 @@ def check_bt_dwarf(lockcore, dump, fixture):
         if st is None:
             fail("bt -k: no stack for CPU %s" % cpu)
             continue
-        checked += compare_dwarf_stack("CPU %s" % cpu, st["frames"], entry["frames"])
+        checked += compare_dwarf_stack("CPU %s" % cpu, st["frames"], entry["frames"],
+                                       st.get("stopped"))
     tasks = {int(p): v for p, v in drgn["tasks"].items() if "frames" in v}
     args = []
     for pid in sorted(tasks):
@@ -495,10 +515,11 @@ def check_bt_dwarf(lockcore, dump, fixture):
             fail("bt -k: no stack for pid %d" % pid)
             continue
         checked += compare_dwarf_stack("pid %d (%s)" % (pid, entry["comm"]), st["frames"],
-                                       entry["frames"])
-    print("bt -k: %d frames' %sinlined calls agree with drgn (%s)"
+                                       entry["frames"], st.get("stopped"))
+    print("bt -k: %d frames' %sinlined calls agree with drgn (%s)%s"
           % (checked, "source lines and " if path.endswith("-dwarf.json") else "",
-             os.path.basename(path)))
+             os.path.basename(path),
+             "; %d stacks not in this dump" % len(SKIPPED_STACKS) if SKIPPED_STACKS else ""))
 
 
 def check_locks_dwarf(lockcore, dump, fixture):

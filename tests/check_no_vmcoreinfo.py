@@ -171,7 +171,9 @@ def main():
                     'cannot find the kernel')
         vma = os.path.join(DBG['arm64'], 'vmlinux-6.1.0-56-arm64')
         if os.path.exists(vma):
-            same_answers(lockcore, 'arm64 6.1 -k', arm[0], arm[1], ['-k', vma], [], arm[2])
+            # Like with like: with -k, bt shows DWARF's source lines and inlined calls.
+            same_answers(lockcore, 'arm64 6.1 -k', arm[0], arm[1], ['-k', vma], ['-k', vma],
+                         arm[2])
             refused(lockcore, 'x86_64 6.1 dump, arm64 vmlinux', x61[1], ['-k', vma],
                     'does not match the dump')
     else:
