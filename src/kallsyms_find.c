@@ -225,7 +225,11 @@ static struct lc_error *locate_from_token_index(struct lc_program *prog, uint64_
 			       "kallsyms names before 0x%" PRIx64 " do not match their markers", km);
 }
 
-/* The decoded table must agree with VMCOREINFO's own symbols. */
+/*
+ * The decoded table must agree with VMCOREINFO's own symbols. Without
+ * CONFIG_KALLSYMS_ALL (Debian's arm64 5.10) kallsyms has no data symbols:
+ * init_uts_ns is then absent, not wrong, and _stext alone must match.
+ */
 static bool agrees(struct lc_program *prog, const struct lc_symbols *syms)
 {
 	static const char *const check[] = {"_stext", "init_uts_ns"};
@@ -233,9 +237,9 @@ static bool agrees(struct lc_program *prog, const struct lc_symbols *syms)
 	for (size_t i = 0; i < LC_ARRAY_SIZE(check); i++) {
 		uint64_t want;
 		const struct lc_symbol *s = lc_symbols_find(syms, check[i]);
-		if (!lc_vmcoreinfo_symbol(&prog->vmcoreinfo, check[i], &want))
+		if (!lc_vmcoreinfo_symbol(&prog->vmcoreinfo, check[i], &want) || !s)
 			continue;
-		if (!s || s->address != want)
+		if (s->address != want)
 			return false;
 		matched++;
 	}

@@ -91,6 +91,14 @@ int lc_symbol_preference(const struct lc_symbol *x, const struct lc_symbol *y)
 	bool lx = is_linker_label(x->name), ly = is_linker_label(y->name);
 	if (lx != ly)
 		return lx - ly;
+	/*
+	 * arm64 links its nVHE hypervisor code against kernel symbols through
+	 * aliases (__kvm_nvhe_panic = panic, image-vars.h KVM_NVHE_ALIAS): the
+	 * kernel's own name is the one a kernel stack means.
+	 */
+	bool kx = !strncmp(x->name, "__kvm_nvhe_", 11), ky = !strncmp(y->name, "__kvm_nvhe_", 11);
+	if (kx != ky)
+		return kx - ky;
 	return strcmp(x->name, y->name);
 }
 
