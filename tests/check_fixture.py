@@ -427,11 +427,14 @@ def compare_dwarf_stack(what, ours, theirs, stopped=""):
     and column for every one of them. drgn also reads the module's DWARF
     (lcscen.ko); lockcore -k only the vmlinux's: module frames are skipped."""
     og, tg = group_frames(ours, "inlined"), group_frames(theirs, "inline")
-    # drgn goes on into user space after the syscall entry (unnamed frames)
-    while tg and tg[-1][0]["function"] is None:
+    # drgn goes on into user space after the syscall entry (frames without a
+    # name; drgn 0.0.31 names them by address)
+    while tg and (tg[-1][0]["function"] is None or tg[-1][0]["function"].startswith("0x")):
         tg.pop()
-    if not og and "cannot read" in (stopped or ""):
-        # A minimal dump keeps the stacks its analyses read, not every task's.
+    # A minimal dump keeps the stacks its analyses read, not every task's: the
+    # saved context is missing, or (pages between two kept ones) reads as zeros.
+    if (not og and "cannot read" in (stopped or "")) or \
+            (len(og) == 1 and int(og[0][0]["address"], 16) == 0):
         SKIPPED_STACKS.append(what)
         return 0
     if len(og) < len(tg):

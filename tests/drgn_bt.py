@@ -8,6 +8,9 @@ Each frame keeps drgn's function name and whether DWARF says it is inlined:
 lockcore without a vmlinux reads no DWARF, so that check compares only the
 frames that exist on the stack (not inlined).
 
+6.4+ kernels need drgn 0.0.31 (0.0.22: "unknown ORC entry type 3"): the
+factory's host-trixie.sh provides it ($CACHE/host-trixie/python3 -m drgn ...).
+
 --source (drgn-bt-dwarf.json, for lockcore -k): each frame also gets drgn's
 frame.source() (file, line, column) and, in frames that have a parameter
 named lock or sem (the lock and rwsem slow paths), the value drgn computes
