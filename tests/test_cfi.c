@@ -291,6 +291,20 @@ static void test_cfi(const char *elf_path, const char *src_path)
 	CHECK(st.stopped && strstr(st.stopped, "end of the stack"));
 	lc_stack_deinit(&st);
 
+	/*
+	 * A CFA off every known stack (CFI of a C function right after an
+	 * inline-assembly stack switch looks like this): never followed.
+	 */
+	lc_stack_ranges_add(&uw.ranges, T - 64, T - 16, LC_STACK_IRQ, "hardirq");
+	struct lc_stack st2 = {.cpu = 0};
+	lc_x86_64_unwind(&uw, &st2, &regs);
+	CHECK(st2.count == 1);
+	CHECK(!st2.complete);
+	CHECK(st2.stopped && strstr(st2.stopped, "is on no known stack") &&
+	      strstr(st2.stopped, "(CFI)"));
+	lc_stack_deinit(&st2);
+	uw.ranges.count = 0;
+
 	/* Source lines: assembled with -g, leaf_body's pc is on the line after its label */
 	struct lc_source src;
 	CHECK_OK(lc_debuginfo_source(di, leaf_body, true, &src));

@@ -232,31 +232,35 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 			cfi_err = lc_debuginfo_cfi_step(uw->debuginfo, uw, s.ip, s.signal, &s.known,
 							&cfi_found, &cfi);
 		bool cfi_ok = cfi_found && !cfi_err;
-		if (cfi_ok && (!found || uw->prefer_cfi || orc_undefined(&e))) {
+		/*
+		 * A CFI step must stay on its stack and move up it: C code does
+		 * not switch stacks, except through inline assembly CFI cannot
+		 * describe (call_on_irqstack(), whose callers' CFI is wrong right
+		 * after the call). Where CFI breaks that rule ORC, if it has an
+		 * entry, decides.
+		 */
+		const char *cfi_bad = NULL;
+		if (cfi_ok) {
+			const struct lc_stack_range *from = lc_stack_ranges_find(&uw->ranges, s.sp);
+			const struct lc_stack_range *to = lc_stack_ranges_find(&uw->ranges, cfi.cfa);
+			if (!to && uw->ranges.count)
+				cfi_bad = "is on no known stack";
+			else if (from && to && to != from)
+				cfi_bad = "is on another stack";
+			else if (from && to == from && cfi.cfa <= s.sp)
+				cfi_bad = "went backwards";
+		}
+		if (cfi_ok && cfi_bad && !found) {
+			lc_stack_stop(st, false, "stack pointer 0x%" PRIx64 " %s at %s+0x%" PRIx64 " (CFI)",
+				      cfi.cfa, cfi_bad, fname(cur), cur->offset);
+			return;
+		}
+		if (cfi_ok && !cfi_bad && (!found || uw->prefer_cfi || orc_undefined(&e))) {
 			struct x86_state next = {.ip = cfi.pc, .sp = cfi.cfa, .bp = s.bp};
 			next.known = cfi.caller;
 			lc_regset_get(&cfi.caller, LC_X86_RBP, &next.bp);
 			next.signal = cfi.signal;
 			cur->cfa = cur->dwarf_cfa = cfi.cfa;
-			const struct lc_stack_range *from = lc_stack_ranges_find(&uw->ranges, s.sp);
-			const struct lc_stack_range *to =
-				lc_stack_ranges_find(&uw->ranges, next.sp);
-			if (!to && uw->ranges.count) {
-				lc_stack_stop(st, false,
-					      "stack pointer 0x%" PRIx64
-					      " is on no known stack (CFI)",
-					      next.sp);
-				return;
-			}
-			if ((from && to == from && next.sp <= s.sp) || (from && to && to != from)) {
-				/* CFI never switches stacks (that is assembly); going back is a
-				 * loop. */
-				lc_stack_stop(st, false,
-					      "stack pointer went %s at %s+0x%" PRIx64 " (CFI)",
-					      to == from ? "backwards" : "to another stack",
-					      fname(cur), cur->offset);
-				return;
-			}
 			struct lc_frame *f;
 			err = lc_stack_push(uw, st, next.ip, next.sp, 0, next.signal, &f);
 			if (err) {
@@ -458,7 +462,8 @@ void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct 
 			return;
 		}
 		orc_known(uw, &next, bp_known && !guessed, &cfi,
-			  cfi_ok && !guessed && e.type == LC_ORC_TYPE_CALL && cfi.cfa == cfa);
+			  cfi_ok && !cfi_bad && !guessed && e.type == LC_ORC_TYPE_CALL &&
+				  cfi.cfa == cfa);
 
 		if (next.full_regs || next.partial_regs) {
 			uint64_t ncs;
