@@ -39,6 +39,13 @@ struct lc_dump {
 	char *xlat_error;
 	bool in_recorder; /* translating inside the page callback */
 	bool recording_paused;
+	/*
+	 * Page-table pages libaddrxlat read by kernel virtual address during a walk
+	 * (arm64 6.12 with LPA2: the root is swapper_pg_dir's kvaddr): translated and
+	 * recorded once the walk is over, since the context is not reentrant.
+	 */
+	uint64_t pending_kv[32];
+	unsigned npending;
 };
 
 static struct lc_error *kdump_error(struct lc_dump *dump, kdump_status status, const char *what)
@@ -378,9 +385,13 @@ static struct lc_error *translate(struct lc_dump *dump, uint64_t kvaddr, uint64_
 	return NULL;
 }
 
+static void drain_pending(struct lc_dump *dump);
+
 struct lc_error *lc_dump_translate(struct lc_dump *dump, uint64_t kvaddr, uint64_t *phys_ret)
 {
-	return translate(dump, kvaddr, phys_ret);
+	struct lc_error *err = translate(dump, kvaddr, phys_ret);
+	drain_pending(dump);
+	return err;
 }
 
 /*
@@ -431,6 +442,7 @@ static void record_page_table_root(struct lc_dump *dump)
 	const addrxlat_meth_t *pgt = addrxlat_sys_get_meth(dump->axsys, ADDRXLAT_SYS_METH_PGT);
 	if (pgt && pgt->kind == ADDRXLAT_PGT)
 		record_fulladdr(dump, pgt->param.pgt.root);
+	drain_pending(dump);
 }
 
 static void record_range(struct lc_dump *dump, enum lc_addr_space space, uint64_t addr, size_t len)
@@ -462,6 +474,7 @@ struct lc_error *lc_dump_read(struct lc_dump *dump, enum lc_addr_space space, ui
 	size_t got = len;
 	kdump_addrspace_t as = space == LC_KVADDR ? KDUMP_KVADDR : KDUMP_MACHPHYSADDR;
 	kdump_status st = kdump_read(dump->ctx, as, addr, buf, &got);
+	drain_pending(dump);
 	if (st == KDUMP_OK && got == len)
 		return NULL;
 	uint64_t bad = addr + got;
@@ -507,16 +520,36 @@ static addrxlat_status recording_get_page(const addrxlat_cb_t *cb, addrxlat_buff
 	if (want.as == ADDRXLAT_MACHPHYSADDR || want.as == ADDRXLAT_KPHYSADDR) {
 		dump->recorder(dump->recorder_arg, page_of(dump, want.addr));
 	} else if (want.as == ADDRXLAT_KVADDR) {
-		/* Page tables are often read through the kernel's direct map. */
-		uint64_t phys;
-		dump->in_recorder = true;
-		struct lc_error *err = translate(dump, want.addr, &phys);
-		dump->in_recorder = false;
-		if (!err)
+		/*
+		 * Page tables are often read through the kernel's direct map. Translating
+		 * here would re-enter the context mid-walk (it crashed libaddrxlat 0.5.1):
+		 * note the page, drain_pending() translates it after the walk.
+		 */
+		uint64_t page = page_of(dump, want.addr);
+		for (unsigned i = 0; i < dump->npending; i++) {
+			if (dump->pending_kv[i] == page)
+				return st;
+		}
+		if (dump->npending < LC_ARRAY_SIZE(dump->pending_kv))
+			dump->pending_kv[dump->npending++] = page;
+	}
+	return st;
+}
+
+/* Record the page-table pages read by kernel virtual address during the last walks. */
+static void drain_pending(struct lc_dump *dump)
+{
+	if (dump->in_recorder)
+		return;
+	dump->in_recorder = true;
+	while (dump->npending) {
+		uint64_t kv = dump->pending_kv[--dump->npending], phys;
+		struct lc_error *err = translate(dump, kv, &phys);
+		if (!err && dump->recorder)
 			dump->recorder(dump->recorder_arg, page_of(dump, phys));
 		lc_error_destroy(err);
 	}
-	return st;
+	dump->in_recorder = false;
 }
 
 static void install_record_cb(struct lc_dump *dump)
