@@ -111,13 +111,26 @@ static struct lc_error *setup(struct lc_program *prog, struct ppc64_pgtable *pt)
 
 struct lc_error *lc_ppc64_translate(struct lc_program *prog, uint64_t va, uint64_t *phys_ret)
 {
-	/* All RAM is mapped at PAGE_OFFSET + its physical address (__va()). */
-	if (va >= PPC64_PAGE_OFFSET && va < linear_end(prog)) {
+	/*
+	 * All RAM is mapped at PAGE_OFFSET + its physical address (__va()). The
+	 * first TiB needs no lookup, which ends the recursion below: symbol
+	 * lookups may decode kallsyms from the dump, and those reads come back
+	 * here.
+	 */
+	if (va >= PPC64_PAGE_OFFSET && va - PPC64_PAGE_OFFSET < PPC64_BOOT_LINEAR_SIZE) {
 		*phys_ret = va - PPC64_PAGE_OFFSET;
 		return NULL;
 	}
+	bool nested = prog->in_arch_translate;
+	prog->in_arch_translate = false;
+	uint64_t end = linear_end(prog);
 	struct ppc64_pgtable pt = {0};
-	struct lc_error *err = setup(prog, &pt);
+	struct lc_error *err = va >= PPC64_PAGE_OFFSET && va < end ? NULL : setup(prog, &pt);
+	prog->in_arch_translate = nested;
+	if (!err && va >= PPC64_PAGE_OFFSET && va < end) {
+		*phys_ret = va - PPC64_PAGE_OFFSET;
+		return NULL;
+	}
 	if (err)
 		return lc_error_prefix(err, "walking the ppc64 page tables");
 	uint64_t table = pt.root_phys;

@@ -34,14 +34,17 @@ enum {
 /*
  * Exception frames carry a marker and pt_regs at fixed offsets from r1:
  *   up to 6.3: "REGS" (0x52454753 BE, 0x53474552 LE) at 96, regs at 112
- *   6.4+:      "regshere" at STACK_FRAME_MIN_SIZE (32 ELFv2, 112 ELFv1),
- *              regs 16 bytes later
+ *   6.4+:      STACK_INT_FRAME_MARKER = STACK_FRAME_MIN_SIZE (32 ELFv2, 112
+ *              ELFv1), regs 16 bytes later; the marker is "REGS" as before
+ *              (6.12's asm/ptrace.h, seen in Debian's 6.12 ppc64el dumps), or
+ *              "regshere"
  */
 static const struct {
 	uint64_t marker_offset, regs_offset;
 	uint64_t marker_a, marker_b;
 } frame_layouts[] = {
 	{96, 112, 0x52454753, 0x53474552},
+	{32, 48, 0x52454753, 0x53474552},
 	{32, 48, 0x7265677368657265ull, 0x7265677368657265ull},
 	{112, 128, 0x7265677368657265ull, 0x7265677368657265ull},
 };
