@@ -256,6 +256,8 @@ struct ctx {
 	size_t problems_len, problems_cap;
 	struct lc_spinlock_layout sl; /* which of the spinning-lock encodings the kernel uses */
 	bool debug_spinlock;	      /* CONFIG_DEBUG_SPINLOCK: raw_spinlock owner_cpu/owner */
+	bool have_rq_lock;
+	uint64_t rq_lock_off; /* offsetof(struct rq, __lock): 0 since 5.14, it comes first */
 	/* x86 under a hypervisor: waiters spin test-and-set on the locked byte, unqueued */
 	bool virt_spin_lock;
 	uint64_t rw_wait_lock_off;
@@ -1512,13 +1514,25 @@ static void module_lock(struct ctx *c, const struct lc_symbol *s, uint64_t spin,
 }
 
 /* Locks inside structures that every kernel has: each CPU's runqueue lock. */
+static bool is_rq_lock(const struct ctx *c, uint64_t addr)
+{
+	for (unsigned cpu = 0; c->have_rq_lock && cpu < c->k->nr_cpu_ids; cpu++) {
+		if (c->k->cpus[cpu].runqueue && c->k->cpus[cpu].runqueue + c->rq_lock_off == addr)
+			return true;
+	}
+	return false;
+}
+
 static void known_locks(struct ctx *c)
 {
 	uint64_t off;
+	const char *member = "__lock";
 	/* 5.14 renamed rq->lock to rq->__lock (core scheduling, commit 5cb9eaa3d274) */
-	if (failed(lc_types_offsetof(c->types, "struct rq", "__lock", &off)) &&
-	    failed(lc_types_offsetof(c->types, "struct rq", "lock", &off)))
+	if (failed(lc_types_offsetof(c->types, "struct rq", member, &off)) &&
+	    failed(lc_types_offsetof(c->types, "struct rq", member = "lock", &off)))
 		return;
+	c->rq_lock_off = off;
+	c->have_rq_lock = true;
 	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
 		uint64_t rq = c->k->cpus[cpu].runqueue, v;
 		struct lc_spinlock_state s;
@@ -1528,8 +1542,9 @@ static void known_locks(struct ctx *c)
 		if (!s.locked)
 			continue;
 		struct lc_lock *l = lock_get(c, rq + off, LC_LOCK_RAW_SPINLOCK);
-		if (l && !l->symbol[0])
-			snprintf(l->symbol, sizeof(l->symbol), "runqueues[%u].__lock", cpu);
+		/* what it is, whatever symbol happens to precede the per-CPU area */
+		if (l)
+			snprintf(l->symbol, sizeof(l->symbol), "runqueues[%u].%s", cpu, member);
 	}
 }
 
@@ -1591,8 +1606,7 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 	size_t keep = 0;
 	for (size_t i = 0; i < c.r->count; i++) {
 		struct lc_lock *l = &c.r->locks[i];
-		if (l->kind == LC_LOCK_RAW_SPINLOCK && !l->nwaiters &&
-		    !strncmp(l->symbol, "runqueues", 9)) {
+		if (l->kind == LC_LOCK_RAW_SPINLOCK && !l->nwaiters && is_rq_lock(&c, l->address)) {
 			free(l->waiters);
 			continue;
 		}
