@@ -46,6 +46,9 @@ struct lc_dump {
 	 */
 	uint64_t pending_kv[32];
 	unsigned npending;
+	/* An ELF dump's physical memory (dump_validate.h: why reads are checked). */
+	struct lc_phys_range *elf_ranges;
+	size_t n_elf_ranges;
 };
 
 static struct lc_error *kdump_error(struct lc_dump *dump, kdump_status status, const char *what)
@@ -211,6 +214,10 @@ struct lc_error *lc_dump_open(const char *const *paths, size_t npaths, lc_progre
 	}
 	if (!err)
 		err = check_parts(paths, parts, npaths);
+	if (!err && npaths == 1)
+		err = lc_error_prefix(
+			lc_dump_elf_ranges(dump->file.fd, &dump->elf_ranges, &dump->n_elf_ranges),
+			"'%s'", path);
 	free(parts);
 	if (err) {
 		free(fds);
@@ -321,6 +328,7 @@ void lc_dump_destroy(struct lc_dump *dump)
 		kdump_free(dump->ctx);
 	free(dump->vmcoreinfo);
 	free(dump->xlat_error);
+	free(dump->elf_ranges);
 	free(dump->notes);
 	lc_dump_file_close(&dump->file);
 	for (size_t i = 0; i < dump->nmore; i++)
@@ -462,6 +470,63 @@ static void record_range(struct lc_dump *dump, enum lc_addr_space space, uint64_
 	}
 }
 
+/* The first byte of physical [addr, addr + len) that the ELF dump does not hold. */
+static bool elf_hole(const struct lc_dump *dump, uint64_t addr, uint64_t len, uint64_t *hole)
+{
+	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
+	while (addr < end) {
+		size_t lo = 0, hi = dump->n_elf_ranges;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (dump->elf_ranges[mid].end <= addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == dump->n_elf_ranges || dump->elf_ranges[lo].start > addr) {
+			*hole = addr;
+			return true;
+		}
+		addr = dump->elf_ranges[lo].end;
+	}
+	return false;
+}
+
+static struct lc_error *elf_absent(uint64_t addr, size_t len, enum lc_addr_space space,
+				   uint64_t bad)
+{
+	return lc_error_fault(bad, "cannot read %zu bytes at %s 0x%" PRIx64
+			      ": page not in the dump (excluded or not saved)",
+			      len, space == LC_KVADDR ? "address" : "physical address", bad);
+}
+
+/* Refuse reads of memory an ELF dump does not hold, page by page for kernel addresses. */
+static struct lc_error *elf_check(struct lc_dump *dump, enum lc_addr_space space, uint64_t addr,
+				  size_t len)
+{
+	uint64_t hole;
+	if (space == LC_PHYSADDR)
+		return elf_hole(dump, addr, len, &hole) ? elf_absent(addr, len, space, hole)
+							 : NULL;
+	for (uint64_t va = addr, left = len; left;) {
+		uint64_t chunk = dump->desc.page_size - (va & (dump->desc.page_size - 1));
+		if (chunk > left)
+			chunk = left;
+		uint64_t phys;
+		struct lc_error *err = translate(dump, va, &phys);
+		if (err) {
+			/* kdump_read says why, in its own words. */
+			lc_error_destroy(err);
+			return NULL;
+		}
+		if (elf_hole(dump, phys, chunk, &hole))
+			return elf_absent(addr, len, space, va + (hole - phys));
+		va += chunk;
+		left -= chunk;
+	}
+	return NULL;
+}
+
 struct lc_error *lc_dump_read(struct lc_dump *dump, enum lc_addr_space space, uint64_t addr,
 			      void *buf, size_t len)
 {
@@ -471,6 +536,12 @@ struct lc_error *lc_dump_read(struct lc_dump *dump, enum lc_addr_space space, ui
 	}
 	if (dump->recorder && !dump->recording_paused)
 		record_range(dump, space, addr, len);
+	if (dump->n_elf_ranges) {
+		struct lc_error *err = elf_check(dump, space, addr, len);
+		drain_pending(dump);
+		if (err)
+			return err;
+	}
 	size_t got = len;
 	kdump_addrspace_t as = space == LC_KVADDR ? KDUMP_KVADDR : KDUMP_MACHPHYSADDR;
 	kdump_status st = kdump_read(dump->ctx, as, addr, buf, &got);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <inttypes.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -195,6 +197,69 @@ struct lc_error *lc_dump_validate(int fd, struct lc_dump_part *part)
 		return validate_kdump(fd, head, size, part);
 	}
 	return NULL; /* other formats: libkdumpfile's own checks */
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct lc_phys_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+struct lc_error *lc_dump_elf_ranges(int fd, struct lc_phys_range **ret, size_t *n)
+{
+	*ret = NULL;
+	*n = 0;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return lc_error_create(LC_ERR_OS, "cannot stat the dump: %s", strerror(errno));
+	uint64_t size = (uint64_t)st.st_size;
+	uint8_t eh[64];
+	if (size < sizeof(eh) || read_at(fd, eh, sizeof(eh), 0, size, "ELF header") ||
+	    memcmp(eh, "\x7f" "ELF", 4) != 0)
+		return NULL;
+	/* lc_dump_validate has checked the program headers' place and count. */
+	bool be = eh[5] == 2;
+	uint64_t phoff = lc_load_uint(eh + 32, 8, be);
+	uint64_t phentsize = lc_load_uint(eh + 54, 2, be);
+	uint64_t phnum = lc_load_uint(eh + 56, 2, be);
+	if (phnum == 0xffff) {
+		uint8_t sh[64];
+		struct lc_error *err = read_at(fd, sh, sizeof(sh), lc_load_uint(eh + 40, 8, be),
+					       size, "ELF section header 0");
+		if (err)
+			return err;
+		phnum = lc_load_uint(sh + 44, 4, be);
+	}
+	struct lc_phys_range *r = calloc(phnum ? phnum : 1, sizeof(*r));
+	if (!r)
+		return lc_error_nomem;
+	size_t count = 0;
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint8_t ph[56];
+		struct lc_error *err =
+			read_at(fd, ph, sizeof(ph), phoff + i * phentsize, size, "program header");
+		if (err) {
+			free(r);
+			return err;
+		}
+		uint64_t start = lc_load_uint(ph + 24, 8, be), len = lc_load_uint(ph + 32, 8, be);
+		if (lc_load_uint(ph, 4, be) != 1 /* PT_LOAD */ || !len || start + len < start)
+			continue;
+		r[count++] = (struct lc_phys_range){start, start + len};
+	}
+	qsort(r, count, sizeof(*r), cmp_range);
+	size_t merged = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (merged && r[i].start <= r[merged - 1].end) {
+			if (r[i].end > r[merged - 1].end)
+				r[merged - 1].end = r[i].end;
+		} else {
+			r[merged++] = r[i];
+		}
+	}
+	*ret = r;
+	*n = merged;
+	return NULL;
 }
 
 static bool path_check(const char *path, bool need_split)

@@ -30,6 +30,21 @@ struct lc_dump_part {
  */
 struct lc_error *lc_dump_validate(int fd, struct lc_dump_part *part);
 
+/* A run of physical memory an ELF dump holds: [start, end). */
+struct lc_phys_range {
+	uint64_t start, end;
+};
+
+/*
+ * The physical memory an ELF dump (open on fd, already validated) describes,
+ * from its PT_LOAD headers (the file-backed part: libkdumpfile too calls what
+ * lies past p_filesz absent), sorted and merged; *ret is NULL and *n 0 for other formats.
+ * libkdumpfile zero-fills a page that ends where a segment begins instead of
+ * saying it is absent, which makes every gap of a minimal dump read as zeros:
+ * lc_dump_read checks reads against these ranges.
+ */
+struct lc_error *lc_dump_elf_ranges(int fd, struct lc_phys_range **ret, size_t *n);
+
 /*
  * How the command line tells a split dump's other files from command
  * arguments: a plain (not wrapped) kdump-compressed file whose header says it
