@@ -125,16 +125,20 @@ struct lc_error *lc_symbols_finalize(struct lc_symbols *syms)
 	 * Size to the next distinct address (the last symbol gets a page). One
 	 * pass from the end: thousands of aliases may share an address (absolute
 	 * and section symbols), and scanning ahead from each was quadratic.
+	 * Absolute symbols ('a') are constants, not places: one far above the
+	 * image (ppc64's test_feature at ~0) made _end span the per-CPU areas
+	 * and modules, so they never end the symbol before them.
 	 */
 	uint64_t next = 0;
 	bool have_next = false;
 	for (size_t i = syms->count; i-- > 0;) {
 		struct lc_symbol *sym = &syms->syms[i];
-		if (i + 1 < syms->count && syms->syms[i + 1].address != sym->address) {
-			next = syms->syms[i + 1].address;
+		const struct lc_symbol *after = i + 1 < syms->count ? &syms->syms[i + 1] : NULL;
+		if (after && after->address != sym->address && tolower((unsigned char)after->type) != 'a') {
+			next = after->address;
 			have_next = true;
 		}
-		sym->size = have_next ? next - sym->address : 4096;
+		sym->size = have_next && next > sym->address ? next - sym->address : 4096;
 	}
 	lc_strmap_deinit(&syms->by_name);
 	/* Size the index once: growing it step by step would rehash 100k+ names repeatedly. */

@@ -106,6 +106,21 @@ static void test_symbols(void)
 	sym = lc_symbols_find(&s, "a_func");
 	CHECK(sym && sym->address == 0x1000);
 	lc_symbols_deinit(&s);
+
+	/* an absolute symbol far above the image does not stretch the last real one */
+	lc_symbols_init(&s);
+	CHECK_OK(lc_symbols_add(&s, 0x1000, "text", 4, 'T', NULL));
+	CHECK_OK(lc_symbols_add(&s, 0x8000, "_end", 4, 'B', NULL));
+	CHECK_OK(lc_symbols_add(&s, 0x4000, "mid_abs", 7, 'a', NULL));
+	CHECK_OK(lc_symbols_add(&s, ~0ull, "test_feature", 12, 'a', NULL));
+	CHECK_OK(lc_symbols_finalize(&s));
+	CHECK(lc_symbols_lookup(&s, 0x8000 + 0x100000) == NULL);
+	sym = lc_symbols_lookup(&s, 0x8010);
+	CHECK(sym && !strcmp(sym->name, "_end") && sym->size == 4096);
+	/* text runs to _end: the absolute symbol between them is no boundary */
+	sym = lc_symbols_find(&s, "text");
+	CHECK(sym && sym->size == 0x7000);
+	lc_symbols_deinit(&s);
 }
 
 int main(void)
