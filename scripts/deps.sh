@@ -3,7 +3,7 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(gcc meson ninja-build pkg-config python3
-      libkdumpfile-dev libdw-dev libelf-dev libreadline-dev libzstd-dev zlib1g-dev
+      libkdumpfile-dev libdw-dev libelf-dev libreadline-dev libzstd-dev zlib1g-dev liblzma-dev
       zstd makedumpfile)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -614,6 +614,12 @@ struct lc_error *lc_program_open_set(const char *const *dump_paths, size_t npath
 		goto fail;
 	if (prog->vmlinux)
 		store_symbol_cache(prog);
+	/* Only when asked: reading the module list and types costs pages. */
+	if (opts && opts->nmodules) {
+		err = lc_modules_load_files(prog, opts->modules, opts->nmodules);
+		if (err)
+			goto fail;
+	}
 	*ret = prog;
 	return NULL;
 fail:

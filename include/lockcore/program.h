@@ -23,6 +23,10 @@ struct lc_program_options {
 	const char *vmlinux;    /* DWARF vmlinux (optional) */
 	const char *system_map; /* System.map (optional) */
 	const char *btf;        /* detached BTF file (optional) */
+	/* Module files (FILE.ko) or directories holding them, whose full symbol
+	 * tables replace the loaded modules' in-memory ones once verified. */
+	const char *const *modules;
+	size_t nmodules;
 	lc_program_progress_fn *progress;
 	void *progress_arg;
 	/* Called with every physical page read from the dump, from the first read on

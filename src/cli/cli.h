@@ -16,6 +16,8 @@ struct lc_cli {
 	const char **dumps;
 	size_t ndumps;
 	struct lc_program_options popts;
+	const char **modules; /* -m, in order; popts points at it */
+	size_t nmodules;
 	bool json;
 	bool quiet;
 	/*

@@ -208,7 +208,8 @@ int lc_cmd_extract(struct lc_cli *cli)
 	bool minimal = false, zstd = false;
 	int c;
 	optind = 0;
-	while ((c = getopt_long(cli->argc + 1, cli->argv - 1, "mz", opts, NULL)) != -1) {
+	/* No short -m: the global -m (--module) is taken before the command sees it. */
+	while ((c = getopt_long(cli->argc + 1, cli->argv - 1, "z", opts, NULL)) != -1) {
 		if (c == 'm')
 			minimal = true;
 		else if (c == 'z')

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "json.h"
 #include "linux/kernel.h"
+#include "linux/modules.h"
 #include "linux/printk.h"
 #include "program.h"
 
@@ -16,6 +17,59 @@ struct info {
 	const char *build_id;
 	char *panic_message; /* from the kernel log; NULL when there was no panic */
 };
+
+static const char *file_status(enum lc_module_file_status s)
+{
+	switch (s) {
+	case LC_MODULE_FILE_USED:
+		return "used";
+	case LC_MODULE_FILE_NOT_LOADED:
+		return "not loaded";
+	case LC_MODULE_FILE_UNVERIFIED:
+		return "unverified";
+	}
+	return "unknown";
+}
+
+/* -m: which modules have their symbols from a file, how placed and verified. */
+static void module_files_json(struct lc_json *j, const struct lc_program *prog)
+{
+	lc_json_key(j, "module_files");
+	lc_json_begin_array(j);
+	for (size_t i = 0; prog->modules && i < prog->modules->nfiles; i++) {
+		const struct lc_module_file *f = &prog->modules->files[i];
+		lc_json_begin_object(j);
+		lc_json_key(j, "file");
+		lc_json_string(j, f->path);
+		lc_json_key(j, "module");
+		lc_json_string(j, f->module[0] ? f->module : NULL);
+		lc_json_key(j, "status");
+		lc_json_string(j, file_status(f->status));
+		lc_json_key(j, "symbols");
+		lc_json_uint(j, f->nsyms);
+		lc_json_key(j, "unplaced_symbols");
+		lc_json_uint(j, f->unplaced);
+		lc_json_key(j, "verified_by");
+		lc_json_string(j, f->verified[0] ? f->verified : NULL);
+		lc_json_key(j, "note");
+		lc_json_string(j, f->note[0] ? f->note : NULL);
+		lc_json_key(j, "sections");
+		lc_json_begin_array(j);
+		for (size_t k = 0; k < f->nsections; k++) {
+			lc_json_begin_object(j);
+			lc_json_key(j, "name");
+			lc_json_string(j, f->sections[k].name);
+			lc_json_key(j, "address");
+			lc_json_address(j, f->sections[k].address);
+			lc_json_key(j, "from");
+			lc_json_string(j, f->sections[k].from);
+			lc_json_end_object(j);
+		}
+		lc_json_end_array(j);
+		lc_json_end_object(j);
+	}
+	lc_json_end_array(j);
+}
 
 static void render_json(struct lc_program *prog, const struct info *in)
 {
@@ -83,6 +137,7 @@ static void render_json(struct lc_program *prog, const struct info *in)
 	lc_json_string(&j, prog->symbols_source);
 	lc_json_key(&j, "types");
 	lc_json_string(&j, prog->types_source);
+	module_files_json(&j, prog);
 	lc_json_key(&j, "warnings");
 	lc_json_begin_array(&j);
 	if (in->kernel_error)
@@ -134,6 +189,15 @@ static void render_text(struct lc_program *prog, const struct info *in)
 	printf("%-16s %s\n", "vmcoreinfo", prog->has_vmcoreinfo ? "yes" : "no");
 	printf("%-16s %s\n", "symbols", prog->symbols_source ? prog->symbols_source : "none");
 	printf("%-16s %s\n", "types", prog->types_source ? prog->types_source : "none");
+	for (size_t i = 0; prog->modules && i < prog->modules->nfiles; i++) {
+		const struct lc_module_file *f = &prog->modules->files[i];
+		if (f->status == LC_MODULE_FILE_USED)
+			printf("%-16s %s: %zu symbols from '%s' (verified: %s)%s%s\n",
+			       "module symbols", f->module, f->nsyms, f->path, f->verified,
+			       f->note[0] ? "; " : "", f->note);
+		else
+			printf("%-16s '%s' not used: %s\n", "module symbols", f->path, f->note);
+	}
 	if (in->kernel_error)
 		printf("warning: %s\n", in->kernel_error);
 	if (in->k && in->k->warnings)

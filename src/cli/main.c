@@ -6,6 +6,8 @@
 
 #include "cli/cli.h"
 #include "dump_validate.h"
+#include "linux/modules.h"
+#include "program.h"
 
 static const struct lc_cli_command commands[] = {
 	{"info", "describe the dump: format, architecture, kernel, CPUs, crash", "", lc_cmd_info},
@@ -30,16 +32,19 @@ static void usage(FILE *out)
 		     "Post-mortem analysis of Linux kernel crash dumps.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\noptions:\n"
-		     "  -k, --vmlinux FILE     DWARF vmlinux of the dumped kernel\n"
-		     "      --system-map FILE  System.map of the dumped kernel\n"
-		     "      --btf FILE         detached BTF of the dumped kernel\n"
-		     "  -j, --json             machine-readable output\n"
-		     "  -q, --quiet            no progress messages\n"
-		     "  -h, --help             this help\n"
-		     "  -V, --version          print the version\n\n"
-		     "With nothing but the dump, lockcore reads the kernel's own BTF and kallsyms.\n"
-		     "See lockcore(1).\n");
+	fprintf(out,
+		"\noptions:\n"
+		"  -k, --vmlinux FILE     DWARF vmlinux of the dumped kernel\n"
+		"      --system-map FILE  System.map of the dumped kernel\n"
+		"      --btf FILE         detached BTF of the dumped kernel\n"
+		"  -m, --module FILE.ko   a loaded module's own file: all its symbols, data\n"
+		"                         too (repeat for more; a directory is searched)\n"
+		"  -j, --json             machine-readable output\n"
+		"  -q, --quiet            no progress messages\n"
+		"  -h, --help             this help\n"
+		"  -V, --version          print the version\n\n"
+		"With nothing but the dump, lockcore reads the kernel's own BTF and kallsyms.\n"
+		"See lockcore(1).\n");
 }
 
 static void progress(void *arg, const char *what, uint64_t done, uint64_t total)
@@ -64,7 +69,17 @@ struct lc_error *lc_cli_open(struct lc_cli *cli, struct lc_program **ret)
 {
 	if (!cli->quiet && isatty(STDERR_FILENO))
 		cli->popts.progress = progress;
-	return lc_program_open_set(cli->dumps, cli->ndumps, &cli->popts, ret);
+	struct lc_error *err = lc_program_open_set(cli->dumps, cli->ndumps, &cli->popts, ret);
+	if (err || !(*ret)->modules)
+		return err;
+	/* Module files that were not used: say so on every command, not only in info. */
+	const struct lc_modules *mods = (*ret)->modules;
+	for (size_t i = 0; i < mods->nfiles; i++) {
+		if (mods->files[i].status != LC_MODULE_FILE_USED)
+			fprintf(stderr, "lockcore: warning: '%s': %s\n", mods->files[i].path,
+				mods->files[i].note);
+	}
+	return NULL;
 }
 
 int lc_cli_run_report(struct lc_cli *cli, const struct lc_cli_report_command *cmd)
@@ -110,6 +125,18 @@ static int global_option(struct lc_cli *cli, int argc, char **argv, int i, int *
 		*target = value;
 		return 2;
 	}
+	if (!strcmp(a, "-m") || !strcmp(a, "--module") || !strncmp(a, "--module=", 9)) {
+		const char *file = a[1] == 'm' || !a[8] ? value : a + 9;
+		if (!file) {
+			fprintf(stderr, "lockcore: %s needs a module file or directory\n", a);
+			*status = 2;
+			return 1;
+		}
+		cli->modules[cli->nmodules++] = file;
+		cli->popts.modules = cli->modules;
+		cli->popts.nmodules = cli->nmodules;
+		return file == value ? 2 : 1;
+	}
 	if (!strncmp(a, "--vmlinux=", 10)) {
 		cli->popts.vmlinux = a + 10;
 		return 1;
@@ -152,10 +179,12 @@ int main(int argc, char **argv)
 	 */
 	char **rest = calloc((size_t)argc + 1, sizeof(char *));
 	const char **dumps = calloc((size_t)argc + 1, sizeof(char *));
-	if (!rest || !dumps) {
+	cli.modules = calloc((size_t)argc + 1, sizeof(char *));
+	if (!rest || !dumps || !cli.modules) {
 		fprintf(stderr, "lockcore: out of memory\n");
 		free(rest);
 		free(dumps);
+		free(cli.modules);
 		return 1;
 	}
 	cli.dumps = dumps;
@@ -197,12 +226,14 @@ int main(int argc, char **argv)
 	if (status >= 0) {
 		free(rest);
 		free(dumps);
+		free(cli.modules);
 		return status;
 	}
 	if (!name) {
 		usage(stderr);
 		free(rest);
 		free(dumps);
+		free(cli.modules);
 		return 2;
 	}
 	const struct lc_cli_command *cmd = NULL;
@@ -214,6 +245,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lockcore: unknown command '%s' (try --help)\n", name);
 		free(rest);
 		free(dumps);
+		free(cli.modules);
 		return 2;
 	}
 	if (!cli.dump) {
@@ -221,6 +253,7 @@ int main(int argc, char **argv)
 			cmd->usage);
 		free(rest);
 		free(dumps);
+		free(cli.modules);
 		return 2;
 	}
 	cli.argc = nrest - 1;
@@ -228,5 +261,6 @@ int main(int argc, char **argv)
 	int ret = cmd->run(&cli);
 	free(rest);
 	free(dumps);
+	free(cli.modules);
 	return ret;
 }

@@ -12,6 +12,7 @@
  * into the lock's wait_list: the one DWARF's lock holds, else one on its own
  * stack.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -1477,7 +1478,9 @@ static void module_locks(struct ctx *c)
 static void module_lock(struct ctx *c, const struct lc_symbol *s, uint64_t spin, uint64_t rw,
 			uint64_t mutex, uint64_t rwsem)
 {
-	if (s->type != 'd' || !s->size || !lockish_name(s->name))
+	/* Writable data: 'd' from memory; 'd'/'D'/'b'/'B' from a module file (-m). */
+	char t = (char)tolower((unsigned char)s->type);
+	if ((t != 'd' && t != 'b') || !s->size || !lockish_name(s->name))
 		return;
 	uint64_t v = 0, w = 0;
 	enum lc_lock_kind kind = LC_LOCK_UNKNOWN;

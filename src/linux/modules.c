@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <ctype.h>
 #include <stdio.h>
 
 #include "linux/modules.h"
@@ -21,6 +22,12 @@ void lc_modules_destroy(struct lc_modules *mods)
 		free(mods->mods[i].syms);
 		free(mods->mods[i].names);
 	}
+	for (size_t i = 0; i < mods->nfiles; i++) {
+		free(mods->files[i].path);
+		free(mods->files[i].sections);
+		free(mods->files[i].section_names);
+	}
+	free(mods->files);
 	free(mods->mods);
 	free(mods);
 }
@@ -248,7 +255,7 @@ const struct lc_symbol *lc_module_symbol(struct lc_program *prog, const struct l
 	if (s->size && addr - s->address >= s->size)
 		return NULL;
 	/* Assembly functions often have no size; objects without one match exactly only. */
-	if (!s->size && s->type != 't' && addr != s->address)
+	if (!s->size && tolower((unsigned char)s->type) != 't' && addr != s->address)
 		return NULL;
 	return s;
 }
