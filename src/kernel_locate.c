@@ -283,3 +283,23 @@ struct lc_error *lc_kernel_locate(struct lc_program *prog, const struct lc_symbo
 			       "those pages are not in the dump",
 			       tried, alignname, probes);
 }
+
+struct lc_error *lc_kernel_location_finish(struct lc_kernel_location *ret,
+					   const struct lc_symbols *link,
+					   const struct lc_kernel_anchor *anchor, char *lines,
+					   size_t size, int n, uint64_t offset)
+{
+	/* libkdumpfile finds the kernel text mapping by it (x86_64 and arm64). */
+	const struct lc_symbol *stext = lc_symbols_find(link, "_stext");
+	if (stext && n > 0 && (size_t)n < size)
+		n += snprintf(lines + n, size - (size_t)n, "SYMBOL(_stext)=%" PRIx64 "\n",
+			      stext->address + offset);
+	if (n < 0 || (size_t)n >= size)
+		return lc_error_create(LC_ERR_BAD_DATA, "release '%s' is implausible",
+				       anchor->release);
+	ret->vmcoreinfo = strdup(lines);
+	if (!ret->vmcoreinfo)
+		return lc_error_nomem;
+	ret->kaslr_offset = offset;
+	return NULL;
+}

@@ -59,6 +59,16 @@ struct lc_error *lc_ppc64_locate_kernel(struct lc_program *prog, const struct lc
 					struct lc_kernel_location *ret);
 
 /* Helpers for the architectures. */
+/*
+ * The arch locators' common end: lines (the arch's VMCOREINFO lines, n of
+ * them written, or a negative snprintf result) get SYMBOL(_stext) at the
+ * found offset and become ret's vmcoreinfo; ret->kaslr_offset is set.
+ */
+struct lc_error *lc_kernel_location_finish(struct lc_kernel_location *ret,
+					   const struct lc_symbols *link,
+					   const struct lc_kernel_anchor *anchor, char *lines,
+					   size_t size, int n, uint64_t offset);
+
 struct lc_error *lc_phys_read_u64(struct lc_program *prog, uint64_t phys, uint64_t *ret);
 /* The link-time address of symbol, or an error naming it. */
 struct lc_error *lc_link_symbol(const struct lc_symbols *link, const char *symbol, uint64_t *ret);

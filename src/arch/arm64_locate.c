@@ -207,17 +207,9 @@ struct lc_error *lc_arm64_locate_kernel(struct lc_program *prog, const struct lc
 			 "\nKERNELOFFSET=%" PRIx64 "\n",
 			 anchor->release, 1u << found.page_shift, root_link + offset, found.va_bits,
 			 kimage_voffset, offset);
-	const struct lc_symbol *stext = lc_symbols_find(link, "_stext");
-	if (stext && n > 0 && (size_t)n < sizeof(lines))
-		n += snprintf(lines + n, sizeof(lines) - (size_t)n, "SYMBOL(_stext)=%" PRIx64 "\n",
-			      stext->address + offset);
-	if (n < 0 || (size_t)n >= sizeof(lines))
-		return lc_error_create(LC_ERR_BAD_DATA, "release '%s' is implausible",
-				       anchor->release);
-	ret->vmcoreinfo = strdup(lines);
-	if (!ret->vmcoreinfo)
-		return lc_error_nomem;
-	ret->kaslr_offset = offset;
+	err = lc_kernel_location_finish(ret, link, anchor, lines, sizeof(lines), n, offset);
+	if (err)
+		return err;
 	snprintf(ret->how, sizeof(ret->how),
 		 "%s found at physical 0x%" PRIx64 ", mapped at 0x%" PRIx64
 		 " by swapper_pg_dir (%u KiB pages, %u-bit addresses); kimage_voffset 0x%" PRIx64,

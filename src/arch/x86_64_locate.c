@@ -210,17 +210,9 @@ struct lc_error *lc_x86_64_locate_kernel(struct lc_program *prog, const struct l
 			 "KERNELOFFSET=%" PRIx64 "\n",
 			 anchor->release, root_name, root_link + offset, (int64_t)phys_base,
 			 levels == 5, offset);
-	const struct lc_symbol *stext = lc_symbols_find(link, "_stext");
-	if (stext && n > 0 && (size_t)n < sizeof(lines))
-		n += snprintf(lines + n, sizeof(lines) - (size_t)n, "SYMBOL(_stext)=%" PRIx64 "\n",
-			      stext->address + offset);
-	if (n < 0 || (size_t)n >= sizeof(lines))
-		return lc_error_create(LC_ERR_BAD_DATA, "release '%s' is implausible",
-				       anchor->release);
-	ret->vmcoreinfo = strdup(lines);
-	if (!ret->vmcoreinfo)
-		return lc_error_nomem;
-	ret->kaslr_offset = offset;
+	err = lc_kernel_location_finish(ret, link, anchor, lines, sizeof(lines), n, offset);
+	if (err)
+		return err;
 	snprintf(ret->how, sizeof(ret->how),
 		 "%s found at physical 0x%" PRIx64 ", mapped at 0x%" PRIx64
 		 " by %s (%u-level); phys_base 0x%" PRIx64,
