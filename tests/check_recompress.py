@@ -47,16 +47,12 @@ def main():
             ref = json.loads(subprocess.run([lockcore, '-q', '--json', 'info', orig],
                                             capture_output=True, text=True).stdout)
             for k in ref:
-                if k not in ('compression',) and info.get(k) != ref[k]:
+                if info.get(k) != ref[k]:
                     print(f'FAIL: {method}: info {k} {info.get(k)!r}, original {ref[k]!r}')
                     failures += 1
             for cmd in (['--json', 'ps'], ['bt', '-a'], ['log'], ['--json', 'locks']):
-                a = subprocess.run([lockcore, '-q'] + cmd[:-1] + [cmd[-1], out] if cmd[0] == '--json'
-                                   else [lockcore, '-q', cmd[0], out] + cmd[1:],
-                                   capture_output=True, text=True)
-                b = subprocess.run([lockcore, '-q'] + cmd[:-1] + [cmd[-1], orig] if cmd[0] == '--json'
-                                   else [lockcore, '-q', cmd[0], orig] + cmd[1:],
-                                   capture_output=True, text=True)
+                a = subprocess.run([lockcore, '-q'] + cmd + [out], capture_output=True, text=True)
+                b = subprocess.run([lockcore, '-q'] + cmd + [orig], capture_output=True, text=True)
                 if a.returncode or a.stdout != b.stdout or not a.stdout:
                     print(f'FAIL: {method}: {" ".join(cmd)} differs ({a.stderr.strip()})')
                     failures += 1
