@@ -747,6 +747,92 @@ def check_locks(lockcore, dump, truth, module=None):
                     expect("%s %s waiter %d %s" % (tag, name, pid, key), w.get(key), tw[key])
 
 
+def func_of(sym):
+    """'mtx_hold+0x2a' -> 'mtx_hold' (None stays None)"""
+    return sym.split("+")[0] if sym else sym
+
+
+def check_lockdep(lockcore, dump, truth):
+    """lockdep's record (CONFIG_LOCKDEP kernels): debug_locks, every task's
+    held_locks[] entry by entry as drgn read them (lock instance, class name,
+    where it was taken, read, trylock), exact holders only while lockdep
+    still records, and CONFIG_DEBUG_SPINLOCK's owner fields of each lock."""
+    ld_truth = truth.get("lockdep")
+    debug_locks = [l for l in truth_locks(truth) if l.get("debug_spinlock")]
+    if not ld_truth and not debug_locks:
+        return
+    out = run_json(lockcore, "locks", dump)
+    if out is None:
+        return
+    ours = {int(l["address"], 16): l for l in out.get("locks", [])}
+    for t in debug_locks:
+        l = match_lock(t, ours)
+        if l is None:
+            continue  # check_locks reports it
+        want = t["debug_spinlock"]
+        got = l.get("debug_owner")
+        if got is None:
+            fail("locks %s: no CONFIG_DEBUG_SPINLOCK owner record (drgn: owner_cpu %r, pid %r)"
+                 % (t["symbol"], want["owner_cpu"], want["owner_pid"]))
+            continue
+        expect("locks %s debug owner_cpu" % t["symbol"], got["cpu"], want["owner_cpu"])
+        expect("locks %s debug owner pid" % t["symbol"], got["pid"], want["owner_pid"])
+        expect("locks %s debug owner task" % t["symbol"], got["task"],
+               None if want["owner_pid"] is None else want["owner"])
+    if not ld_truth:
+        return
+    ld = out.get("lockdep")
+    if ld is None:
+        fail("locks: no lockdep section on a CONFIG_LOCKDEP kernel")
+        return
+    recording = bool(ld_truth["debug_locks"])
+    expect("lockdep recording (debug_locks)", ld["recording"], recording)
+    if not recording and "debug_locks is 0" not in "\n".join(out.get("problems") or []):
+        fail("locks: debug_locks is 0 but no problem says lockdep's record is incomplete")
+    got = {t["pid"]: t for t in ld["tasks"]}
+    want = {int(p): t for p, t in ld_truth["held_locks"].items()}
+    expect("pids with lockdep held locks", sorted(got), sorted(want))
+    entries = 0
+    for pid, w in sorted(want.items()):
+        g = got.get(pid)
+        if g is None:
+            continue
+        expect("pid %d comm" % pid, g["comm"], w["comm"])
+        expect("pid %d lockdep_depth" % pid, g["depth"], w["lockdep_depth"])
+        if len(g["held_locks"]) != len(w["held_locks"]):
+            fail("pid %d: %d held locks, drgn %d" % (pid, len(g["held_locks"]),
+                                                      len(w["held_locks"])))
+            continue
+        for i, (ge, we) in enumerate(zip(g["held_locks"], w["held_locks"])):
+            what = "pid %d held_locks[%d]" % (pid, i)
+            expect(what + " instance", ge["instance"], we["instance"])
+            expect(what + " name", ge["name"], we["name"])
+            expect(what + " acquire_ip", ge["acquire_ip"], we["acquire_ip"])
+            expect(what + " taken in", func_of(ge["acquired_at"]),
+                   func_of(we["acquire_ip_symbol"]))
+            expect(what + " read", ge["read"], we["read"])
+            expect(what + " trylock", ge["trylock"], bool(we["trylock"]))
+            entries += 1
+    # Holders: a truth lock whose owner's held_locks name it (and that the owner
+    # does not wait for) is held exactly while lockdep records, never "exact" after.
+    for t in truth_locks(truth):
+        l = match_lock(t, ours)
+        if l is None or t.get("owner_pid") is None:
+            continue
+        w = want.get(t["owner_pid"])
+        named = w and any(func_of(e["instance_symbol"]) == t["symbol"] for e in w["held_locks"])
+        conf = l["owner"].get("confidence")
+        if recording and named:
+            expect("locks %s owner confidence (lockdep held_locks)" % t["symbol"], conf, "exact")
+            if "lockdep" not in (l["owner"].get("evidence") or ""):
+                fail("locks %s: owner evidence does not cite lockdep: %r"
+                     % (t["symbol"], l["owner"].get("evidence")))
+        elif not recording and conf == "exact":
+            fail("locks %s: exact owner from a stopped lockdep" % t["symbol"])
+    print("lockdep: recording=%s, %d tasks, %d held_locks entries agree with drgn"
+          % (recording, len(want), entries))
+
+
 def expected_ipi_waits(truth):
     """The truth's IPI waits as {waiter_cpu, targets, targets_irqs_disabled,
     callback}. The factory writes one entry per (waiter, target) with the
@@ -824,6 +910,7 @@ def run_checks(lockcore, fixture):
     check_locks(lockcore, dump, truth)
     check_module_file(lockcore, dump, truth, fixture)
     check_locks_dwarf(lockcore, dump, fixture)
+    check_lockdep(lockcore, dump, truth)
     check_ipi(lockcore, dump, truth)
     apply_known_gaps(fixture)
     print("%s: %s" % (fixture, "ok" if not failures else "%d failure(s)" % len(failures)))

@@ -176,7 +176,7 @@ static void test_decode(bool be)
 	CHECK_EQ_U64(hl.irq_context, irq);
 	CHECK(hl.trylock && hl.hardirqs_off);
 	CHECK_EQ_U64(hl.read, read);
-	CHECK_STR(lc_held_lock_mode(&hl), "recursive read");
+	CHECK_STR(lc_held_lock_mode(hl.read), "recursive read");
 
 	/* an exclusive, blocking acquire from process context */
 	word = be ? 5u << 19 : 5u;
@@ -184,9 +184,9 @@ static void test_decode(bool be)
 	lc_held_lock_decode(&l, h, be, &hl);
 	CHECK(hl.class_idx == 5 && !hl.trylock && hl.read == 0 && hl.irq_context == 0 &&
 	      !hl.hardirqs_off);
-	CHECK_STR(lc_held_lock_mode(&hl), "write");
+	CHECK_STR(lc_held_lock_mode(hl.read), "write");
 	hl.read = 1;
-	CHECK_STR(lc_held_lock_mode(&hl), "read");
+	CHECK_STR(lc_held_lock_mode(hl.read), "read");
 }
 
 int main(void)

@@ -160,6 +160,9 @@ static void test_debug_spinlock(void)
 	/* released: owner_cpu and owner back to -1 while magic stays */
 	lc_debug_spinlock_decode(0xdead4ead, 0xffffffffu, 0xffffffffffffffffull, 8, &s);
 	CHECK(s.magic_ok && s.owner_cpu == -1 && !s.owner);
+	/* an rwlock_t's magic is its own */
+	lc_debug_spinlock_decode(0xdeaf1eed, 3, 0xffff888000004000ull, 8, &s);
+	CHECK(!s.magic_ok && s.rwlock_magic && s.owner_cpu == 3);
 }
 
 static void test_ppc64_token(void)

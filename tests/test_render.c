@@ -97,10 +97,56 @@ static void test_locks(void)
 	CHECK(strstr(json, "\"confidence\": \"exact\""));
 	free(json);
 
+	/* CONFIG_DEBUG_SPINLOCK's owner record and lockdep's per-task held locks */
+	locks[0].debug_owner.present = true;
+	locks[0].debug_owner.cpu = 1;
+	locks[0].debug_owner.task = 0xffff888000001000ull;
+	locks[0].debug_owner.pid = 7;
+	struct lc_held_entry held[2] = {
+		{.instance = 0xffffffffc0001018ull,
+		 .lock = 0xffffffffc0001000ull,
+		 .name = "lcscen_spin_a",
+		 .symbol = "lcscen_spin_a+0x18",
+		 .acquire_ip = 0xffffffffc0000123ull,
+		 .acquired_at = "spin_hold+0x23"},
+		{.instance = 0xffffffff82000000ull,
+		 .name = "rcu_read_lock",
+		 .acquire_ip = 0xffffffff81000010ull,
+		 .acquired_at = "f+0x10",
+		 .read = 2,
+		 .trylock = true,
+		 .waiting = true},
+	};
+	struct lc_task_held th = {
+		.pid = 7, .task = 0xffff888000001000ull, .comm = "holder", .cpu = 0, .depth = 2,
+		.locks = held, .count = 2};
+	r.lockdep = (struct lc_lockdep_report){.present = true, .tasks = &th, .count = 1};
+	text = render_locks(&r, LC_RENDER_TEXT);
+	CHECK(strstr(text, "  CONFIG_DEBUG_SPINLOCK owner: task 0xffff888000001000 (pid 7), cpu 1\n"));
+	CHECK(strstr(text, "\nlockdep held locks (stopped, debug_locks 0: as of when it stopped):\n"
+			   "  pid 7 (holder) on cpu 0: 2 locks\n"
+			   "    #0 lcscen_spin_a (lcscen_spin_a+0x18) 0xffffffffc0001018 write, "
+			   "taken at spin_hold+0x23\n"
+			   "    #1 rcu_read_lock 0xffffffff82000000 recursive read trylock, taken at "
+			   "f+0x10 [waiting for it]\n"));
+	free(text);
+	json = render_locks(&r, LC_RENDER_JSON);
+	CHECK(strstr(json, "\"debug_owner\": {\n        \"cpu\": 1,\n        \"task\": "
+			   "\"0xffff888000001000\",\n        \"pid\": 7\n      }"));
+	CHECK(strstr(json, "\"recording\": false"));
+	CHECK(strstr(json, "\"lock\": \"0xffffffffc0001000\""));
+	CHECK(strstr(json, "\"lock\": null"));
+	CHECK(strstr(json, "\"mode\": \"recursive read\""));
+	CHECK(strstr(json, "\"waiting\": true"));
+	free(json);
+
 	struct lc_lock_report empty = {0};
 	text = render_locks(&empty, LC_RENDER_TEXT);
 	CHECK_STR(text, "no lock has a waiter: nothing is stuck on a lock\n");
 	free(text);
+	json = render_locks(&empty, LC_RENDER_JSON);
+	CHECK(strstr(json, "\"lockdep\": null"));
+	free(json);
 }
 
 static void test_ipi(void)

@@ -15,6 +15,7 @@
 #include "linux/task.h"
 #include "program.h"
 #include "read.h"
+#include "util.h"
 
 enum { MAX_HELD = 64 }; /* held locks read per task: MAX_LOCK_DEPTH is 48 */
 
@@ -130,9 +131,9 @@ void lc_held_lock_decode(const struct lc_lockdep_layout *l, const uint8_t *hlock
 	};
 }
 
-const char *lc_held_lock_mode(const struct lc_held_lock *h)
+const char *lc_held_lock_mode(unsigned read)
 {
-	return h->read == 0 ? "write" : h->read == 1 ? "read" : "recursive read";
+	return read == 0 ? "write" : read == 1 ? "read" : "recursive read";
 }
 
 struct lc_error *lc_lockdep_held_locks(struct lc_program *prog, const struct lc_lockdep_layout *l,
@@ -230,36 +231,61 @@ static bool waits_for(const struct lc_lock *lock, uint64_t task)
 	return false;
 }
 
-static void holder(struct attribution *a, struct lc_lock *lock, const struct lc_task *t,
-		   const struct lc_held_lock *h, size_t depth)
+/* The lock's class name, as lockdep prints it: the lockdep_map's name string. */
+static void map_name(struct attribution *a, uint64_t instance, char *buf, size_t size)
 {
-	char name[64] = "", where[128];
-	if (a->l->has_map_name) {
-		uint64_t p;
-		struct lc_error *err = lc_read_ulong(a->prog, h->instance + a->l->map_name_off, &p);
-		if (!err && p)
-			err = lc_read_cstr(a->prog, p, name, sizeof(name));
-		lc_error_destroy(err);
-	}
-	lc_locks_symbolize(a->prog, h->acquire_ip, where, sizeof(where), NULL);
-	if (!where[0])
-		snprintf(where, sizeof(where), "0x%" PRIx64, h->acquire_ip);
+	buf[0] = '\0';
+	if (!a->l->has_map_name)
+		return;
+	uint64_t p;
+	struct lc_error *err = lc_read_ulong(a->prog, instance + a->l->map_name_off, &p);
+	if (!err && p)
+		err = lc_read_cstr(a->prog, p, buf, size);
+	if (err)
+		buf[0] = '\0';
+	lc_error_destroy(err);
+}
+
+static void holder(struct attribution *a, struct lc_lock *lock, const struct lc_task *t,
+		   const struct lc_held_entry *e, size_t depth)
+{
 	struct lc_lock_owner *o = &lock->owner;
 	char mode = lock->kind == LC_LOCK_RWLOCK || lock->kind == LC_LOCK_RWSEM
-			    ? (h->read ? 'r' : 'w')
+			    ? (e->read ? 'r' : 'w')
 			    : 0;
+	const char *how = lc_held_lock_mode(e->read);
+	if (!a->r->lockdep.tracking) {
+		/*
+		 * Stopped: the entry says the task held the lock when lockdep stopped;
+		 * a release since then went unrecorded. A hint where nothing better is known.
+		 */
+		if (o->confidence != LC_CONFIDENCE_NONE)
+			return;
+		*o = (struct lc_lock_owner){.confidence = LC_CONFIDENCE_LOW,
+					    .cpu = t->current_on >= 0 ? t->current_on : t->cpu,
+					    .on_cpu = t->current_on >= 0,
+					    .pid = t->pid,
+					    .task = t->address,
+					    .mode = mode};
+		snprintf(o->comm, sizeof(o->comm), "%s", t->comm);
+		snprintf(o->evidence, sizeof(o->evidence),
+			 "lockdep held_locks[%zu] of pid %d names its dep_map, but lockdep stopped "
+			 "recording (debug_locks 0): held then, maybe released since; taken at %s",
+			 depth, t->pid, e->acquired_at);
+		return;
+	}
 	if (o->confidence == LC_CONFIDENCE_EXACT) {
 		/* readers share it: keep the first, name the others */
 		size_t len = strlen(o->evidence);
 		snprintf(o->evidence + len, sizeof(o->evidence) - len, "; also held by pid %d (%s)",
-			 t->pid, lc_held_lock_mode(h));
+			 t->pid, how);
 		return;
 	}
 	if (o->confidence == LC_CONFIDENCE_HIGH && o->task && o->task != t->address) {
 		say(a,
 		    "lockdep says pid %d holds %s 0x%" PRIx64 " (taken at %s), its lock word "
 		    "names task 0x%" PRIx64 ": kept the lock word's holder",
-		    t->pid, lc_lock_kind_name(lock->kind), lock->address, where, o->task);
+		    t->pid, lc_lock_kind_name(lock->kind), lock->address, e->acquired_at, o->task);
 		return;
 	}
 	*o = (struct lc_lock_owner){.confidence = LC_CONFIDENCE_EXACT,
@@ -271,30 +297,77 @@ static void holder(struct attribution *a, struct lc_lock *lock, const struct lc_
 	snprintf(o->comm, sizeof(o->comm), "%s", t->comm);
 	snprintf(o->evidence, sizeof(o->evidence),
 		 "lockdep: held_locks[%zu] of pid %d names its dep_map%s%s%s; taken at %s (%s%s%s)",
-		 depth, t->pid, name[0] ? " (\"" : "", name, name[0] ? "\")" : "", where,
-		 lc_held_lock_mode(h), h->trylock ? ", trylock" : "",
-		 h->irq_context ? (h->irq_context & 2 ? ", in hardirq" : ", in softirq") : "");
+		 depth, t->pid, e->name[0] ? " (\"" : "", e->name, e->name[0] ? "\")" : "",
+		 e->acquired_at, how, e->trylock ? ", trylock" : "",
+		 e->irq_context ? (e->irq_context & 2 ? ", in hardirq" : ", in softirq") : "");
+}
+
+/* Keep a task's held locks in the report (every task that holds any). */
+static struct lc_task_held *keep_task(struct attribution *a, const struct lc_task *t,
+				      const struct lc_held_lock *held, size_t n, unsigned depth)
+{
+	struct lc_lockdep_report *ld = &a->r->lockdep;
+	if (!lc_grow((void **)&ld->tasks, &ld->capacity, ld->count + 1, sizeof(*ld->tasks)))
+		return NULL;
+	struct lc_task_held *th = &ld->tasks[ld->count];
+	*th = (struct lc_task_held){
+		.pid = t->pid, .task = t->address, .cpu = t->current_on, .depth = depth};
+	snprintf(th->comm, sizeof(th->comm), "%s", t->comm);
+	if (!(th->locks = calloc(n, sizeof(*th->locks))))
+		return NULL;
+	ld->count++;
+	th->count = n;
+	for (size_t i = 0; i < n; i++) {
+		struct lc_held_entry *e = &th->locks[i];
+		*e = (struct lc_held_entry){.instance = held[i].instance,
+					    .acquire_ip = held[i].acquire_ip,
+					    .read = held[i].read,
+					    .trylock = held[i].trylock,
+					    .irq_context = held[i].irq_context};
+		map_name(a, e->instance, e->name, sizeof(e->name));
+		lc_locks_symbolize(a->prog, e->instance, e->symbol, sizeof(e->symbol), NULL);
+		lc_locks_symbolize(a->prog, e->acquire_ip, e->acquired_at, sizeof(e->acquired_at),
+				   NULL);
+		if (!e->acquired_at[0])
+			snprintf(e->acquired_at, sizeof(e->acquired_at), "0x%" PRIx64,
+				 e->acquire_ip);
+	}
+	return th;
 }
 
 static void task_held(struct attribution *a, const struct lc_task *t, struct lc_held_lock *held,
 		      size_t *unreadable)
 {
 	size_t n;
+	uint64_t depth = 0;
 	struct lc_error *err = lc_lockdep_held_locks(a->prog, a->l, t->address, held, MAX_HELD, &n);
+	if (!err && n)
+		err = lc_read_uint(a->prog, t->address + a->l->depth_off, 4, &depth);
 	if (err) {
 		if (!(*unreadable)++)
 			say(a, "lockdep held_locks of pid %d: %s", t->pid, lc_error_message(err));
 		lc_error_destroy(err);
 		return;
 	}
+	if (!n)
+		return;
+	struct lc_task_held *th = keep_task(a, t, held, n, (unsigned)depth);
+	if (!th) {
+		say(a, "lockdep held_locks of pid %d: out of memory", t->pid);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
+		struct lc_held_entry *e = &th->locks[i];
 		for (size_t j = 0; j < a->r->count; j++) {
 			struct lc_lock *lock = &a->r->locks[j];
-			if (!a->dep_maps[j] || a->dep_maps[j] != held[i].instance)
+			if (!a->dep_maps[j] || a->dep_maps[j] != e->instance)
 				continue;
+			e->lock = lock->address;
 			/* lock_acquire() runs before the wait: a waiter lists what it waits for */
-			if (!waits_for(lock, t->address))
-				holder(a, lock, t, &held[i], i);
+			if (waits_for(lock, t->address))
+				e->waiting = true;
+			else
+				holder(a, lock, t, e, i);
 		}
 	}
 }
@@ -310,36 +383,33 @@ void lc_lockdep_attribute(struct lc_program *prog, struct lc_lock_report *r,
 	struct lc_error *err = lc_program_types(prog, &types);
 	if (!err)
 		err = lc_lockdep_layout_init(types, prog->ptr_size, &l, &present);
-	if (err || !present || !r->count)
+	if (err || !present)
 		goto out;
 	if ((err = lc_lockdep_tracking(prog, &tracking)) || (err = lc_tasks_get(prog, &tasks)))
 		goto out;
-	if (!tracking) {
-		say(&a,
-		    "lockdep stopped tracking after a report (debug_locks is 0): its held_locks "
-		    "are stale and were not used");
-		goto out;
-	}
-	a.dep_maps = calloc(r->count, sizeof(*a.dep_maps));
+	r->lockdep.present = true;
+	r->lockdep.tracking = tracking;
+	if (!tracking)
+		say(&a, "lockdep stopped recording (debug_locks is 0: after its first report, an "
+			"oops or a taint): held_locks show what each task held then; locks taken "
+			"or released since are missing or still listed");
+	a.dep_maps = calloc(r->count + 1, sizeof(*a.dep_maps));
 	struct lc_held_lock *held = calloc(MAX_HELD, sizeof(*held));
 	if (!a.dep_maps || !held) {
 		free(held);
 		err = lc_error_nomem;
 		goto out;
 	}
-	bool any = false;
 	for (size_t i = 0; i < r->count; i++) {
 		const char *type = dep_map_type(r->locks[i].kind);
 		uint64_t off;
 		struct lc_error *e = type ? lc_types_offsetof(types, type, "dep_map", &off) : NULL;
-		if (type && !e) {
+		if (type && !e)
 			a.dep_maps[i] = r->locks[i].address + off;
-			any = true;
-		}
 		lc_error_destroy(e);
 	}
 	size_t unreadable = 0;
-	for (size_t i = 0; any && i < tasks->count; i++)
+	for (size_t i = 0; i < tasks->count; i++)
 		task_held(&a, &tasks->tasks[i], held, &unreadable);
 	if (unreadable > 1)
 		say(&a, "lockdep held_locks of %zu tasks could not be read", unreadable);

@@ -64,8 +64,8 @@ struct lc_held_lock {
 /* One struct held_lock from its bytes (hlock_size of them) in the dump's byte order. */
 void lc_held_lock_decode(const struct lc_lockdep_layout *l, const uint8_t *hlock, bool big_endian,
 			 struct lc_held_lock *ret);
-/* "write", "read" or "recursive read". */
-const char *lc_held_lock_mode(const struct lc_held_lock *h);
+/* "write", "read" or "recursive read" for held_lock.read 0, 1, 2. */
+const char *lc_held_lock_mode(unsigned read);
 
 /*
  * A task's held locks, outermost first: at most max of them, *count set to

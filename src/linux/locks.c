@@ -1356,14 +1356,18 @@ static void owner_from_word(struct ctx *c, struct lc_lock *l, const struct lc_sp
 
 /*
  * CONFIG_DEBUG_SPINLOCK records the holder's task and CPU right after the
- * acquire and clears them before the release (kernel/locking/spinlock_debug.c).
- * Not proven on a real dump: Debian's kernels do not enable it.
+ * acquire and clears them before the release (kernel/locking/spinlock_debug.c):
+ * in raw_spinlock_t, and in rwlock_t for write locks. Read into
+ * l->debug_owner whenever the lock has them; true when they name a task,
+ * which then becomes the holder unless use is false.
  */
-static bool debug_spin_owner(struct ctx *c, struct lc_lock *l)
+static bool debug_spin_owner(struct ctx *c, struct lc_lock *l, bool use)
 {
-	static const char *const t = "struct raw_spinlock";
+	bool rw = l->kind == LC_LOCK_RWLOCK;
+	const char *t = rw ? "rwlock_t" : "struct raw_spinlock";
 	uint64_t magic, cpu, owner;
-	if (!c->debug_spinlock || (l->kind != LC_LOCK_SPINLOCK && l->kind != LC_LOCK_RAW_SPINLOCK))
+	if (!c->debug_spinlock ||
+	    (l->kind != LC_LOCK_SPINLOCK && l->kind != LC_LOCK_RAW_SPINLOCK && !rw))
 		return false;
 	if (failed(lc_read_member(c->prog, l->address, t, "magic", &magic)) ||
 	    failed(lc_read_member(c->prog, l->address, t, "owner_cpu", &cpu)) ||
@@ -1371,8 +1375,15 @@ static bool debug_spin_owner(struct ctx *c, struct lc_lock *l)
 		return false;
 	struct lc_debug_spinlock_state d;
 	lc_debug_spinlock_decode((uint32_t)magic, (uint32_t)cpu, owner, c->prog->ptr_size, &d);
-	if (!d.magic_ok || !d.owner || !task_by_address(c, d.owner))
+	if (!(rw ? d.rwlock_magic : d.magic_ok))
 		return false;
+	const struct lc_task *task = d.owner ? task_by_address(c, d.owner) : NULL;
+	l->debug_owner.present = true;
+	l->debug_owner.cpu = d.owner_cpu;
+	l->debug_owner.task = d.owner;
+	l->debug_owner.pid = task ? task->pid : -1;
+	if (!task || !use)
+		return task != NULL;
 	owner_from_task(c, &l->owner, d.owner, LC_CONFIDENCE_HIGH);
 	if (d.owner_cpu >= 0 && (unsigned)d.owner_cpu < c->k->nr_cpu_ids)
 		l->owner.cpu = d.owner_cpu;
@@ -1397,8 +1408,10 @@ static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 		lc_qrwlock_describe(&s, l->state, sizeof(l->state));
 		/* spinning readers add their bias while they wait for the writer */
 		l->held = s.write_locked || s.readers > 0;
+		bool dbg = debug_spin_owner(c, l, s.write_locked);
 		if (s.write_locked) {
-			attribute_spin_owner(c, l);
+			if (!dbg)
+				attribute_spin_owner(c, l);
 			l->owner.mode = l->owner.confidence ? 'w' : 0;
 		} else if (s.readers) {
 			snprintf(l->owner.evidence, sizeof(l->owner.evidence),
@@ -1433,9 +1446,12 @@ static void fill_spinning_lock(struct ctx *c, struct lc_lock *l)
 			 q[i]->note[0] ? " (" : "", q[i]->note, q[i]->note[0] ? ")" : "");
 		c->spins_on[cpu] = l->address;
 	}
-	if (s.locked && s.owner_cpu >= 0)
+	/* the lock word's CPU (ppc) is the stronger record: the debug fields then only show */
+	bool word_names = s.locked && s.owner_cpu >= 0;
+	bool dbg = debug_spin_owner(c, l, s.locked && !word_names);
+	if (word_names)
 		owner_from_word(c, l, &s);
-	else if (s.locked && !debug_spin_owner(c, l))
+	else if (s.locked && !dbg)
 		attribute_spin_owner(c, l);
 }
 
@@ -1629,6 +1645,9 @@ void lc_lock_report_destroy(struct lc_lock_report *r)
 		return;
 	for (size_t i = 0; i < r->count; i++)
 		free(r->locks[i].waiters);
+	for (size_t i = 0; i < r->lockdep.count; i++)
+		free(r->lockdep.tasks[i].locks);
+	free(r->lockdep.tasks);
 	free(r->locks);
 	free(r->problems);
 	free(r);

@@ -60,13 +60,57 @@ struct lc_lock {
 	char state[128]; /* the decoded word */
 	bool held;
 	struct lc_lock_owner owner;
+	/* CONFIG_DEBUG_SPINLOCK's owner record of a spinning lock, as read */
+	struct {
+		bool present; /* the lock has the fields and its magic is right */
+		int cpu;      /* owner_cpu, -1 for none */
+		uint64_t task; /* owner, 0 for none */
+		int32_t pid;   /* of that task, -1 when none or not in the task list */
+	} debug_owner;
 	struct lc_lock_waiter *waiters;
 	size_t nwaiters, waiters_capacity;
+};
+
+/* One entry of a task's lockdep held_locks[] (CONFIG_LOCKDEP). */
+struct lc_held_entry {
+	uint64_t instance; /* the struct lockdep_map it names (a lock's dep_map) */
+	uint64_t lock;	   /* the reported lock that map belongs to, else 0 */
+	char name[64];	   /* lockdep_map.name: the lock's class name, "" if unreadable */
+	char symbol[96];   /* the instance as symbol+offset, "" if no symbol covers it */
+	uint64_t acquire_ip;
+	char acquired_at[128]; /* acquire_ip as symbol+offset */
+	unsigned read;	       /* 0 exclusive, 1 shared, 2 shared recursive */
+	bool trylock;
+	unsigned irq_context; /* bit 0 softirq, bit 1 hardirq */
+	bool waiting;	      /* the task is one of the lock's waiters: not held yet */
+};
+
+struct lc_task_held {
+	int32_t pid;
+	uint64_t task;
+	char comm[17];
+	int cpu; /* where it runs now, -1 when off CPU */
+	unsigned depth; /* lockdep_depth */
+	struct lc_held_entry *locks;
+	size_t count; /* entries read: depth, capped */
+};
+
+/*
+ * lockdep's record of every task's held locks. tracking is debug_locks: once
+ * lockdep reported a problem (or an oops/panic turned it off) it stops
+ * recording, and the arrays keep what tasks held at that moment.
+ */
+struct lc_lockdep_report {
+	bool present; /* the kernel has task_struct.held_locks */
+	bool tracking;
+	struct lc_task_held *tasks; /* tasks with lockdep_depth > 0 */
+	size_t count, capacity;
 };
 
 struct lc_lock_report {
 	struct lc_lock *locks;
 	size_t count, capacity;
+	struct lc_lockdep_report lockdep;
 	/* What could not be read or matched; the rest of the report stands. */
 	char *problems;
 };

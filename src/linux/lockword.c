@@ -37,6 +37,7 @@ enum {
 	PPCQ_TAIL_OFFSET = 17,
 };
 #define SPINLOCK_MAGIC 0xdead4eadu
+#define RWLOCK_MAGIC 0xdeaf1eedu
 
 const char *lc_lock_kind_name(enum lc_lock_kind kind)
 {
@@ -151,7 +152,8 @@ void lc_debug_spinlock_decode(uint32_t magic, uint32_t owner_cpu, uint64_t owner
 			      struct lc_debug_spinlock_state *ret)
 {
 	uint64_t init = ptr_size == 4 ? 0xffffffffull : ~0ull;
-	*ret = (struct lc_debug_spinlock_state){.magic_ok = magic == SPINLOCK_MAGIC};
+	*ret = (struct lc_debug_spinlock_state){.magic_ok = magic == SPINLOCK_MAGIC,
+						.rwlock_magic = magic == RWLOCK_MAGIC};
 	ret->owner_cpu = owner_cpu == 0xffffffffu || owner_cpu > (1u << 24) ? -1 : (int)owner_cpu;
 	ret->owner = owner == init ? 0 : owner;
 }

@@ -86,9 +86,13 @@ struct lc_rwsem_state {
 void lc_rwsem_decode(uint64_t count, uint64_t owner_word, unsigned ptr_size,
 		     struct lc_rwsem_state *ret);
 
-/* CONFIG_DEBUG_SPINLOCK's magic/owner_cpu/owner (kernel/locking/spinlock_debug.c). */
+/*
+ * CONFIG_DEBUG_SPINLOCK's magic/owner_cpu/owner (kernel/locking/spinlock_debug.c),
+ * in raw_spinlock_t and in rwlock_t (there set by write locks only).
+ */
 struct lc_debug_spinlock_state {
-	bool magic_ok;	/* SPINLOCK_MAGIC 0xdead4ead */
+	bool magic_ok;	   /* SPINLOCK_MAGIC 0xdead4ead */
+	bool rwlock_magic; /* RWLOCK_MAGIC 0xdeaf1eed */
 	int owner_cpu;	/* -1 when none */
 	uint64_t owner; /* task, 0 when SPINLOCK_OWNER_INIT (-1) */
 };

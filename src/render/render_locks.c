@@ -2,6 +2,7 @@
 /* The lock report: every lock someone waits for, its holder and its waiters. */
 #include <inttypes.h>
 
+#include "linux/lockdep.h"
 #include "linux/locks.h"
 #include "render/render.h"
 
@@ -60,6 +61,73 @@ static void json_waiter(struct lc_json *j, const struct lc_lock_waiter *w)
 	lc_json_end_object(j);
 }
 
+static void json_held(struct lc_json *j, const struct lc_held_entry *e)
+{
+	lc_json_begin_object(j);
+	lc_json_key(j, "instance");
+	lc_json_address(j, e->instance);
+	lc_json_key(j, "symbol");
+	lc_json_string(j, e->symbol[0] ? e->symbol : NULL);
+	lc_json_key(j, "name");
+	lc_json_string(j, e->name[0] ? e->name : NULL);
+	lc_json_key(j, "lock");
+	if (e->lock)
+		lc_json_address(j, e->lock);
+	else
+		lc_json_null(j);
+	lc_json_key(j, "acquire_ip");
+	lc_json_address(j, e->acquire_ip);
+	lc_json_key(j, "acquired_at");
+	lc_json_string(j, e->acquired_at);
+	lc_json_key(j, "mode");
+	lc_json_string(j, lc_held_lock_mode(e->read));
+	lc_json_key(j, "read");
+	lc_json_uint(j, e->read);
+	lc_json_key(j, "trylock");
+	lc_json_bool(j, e->trylock);
+	lc_json_key(j, "context");
+	lc_json_string(j, e->irq_context & 2 ? "hardirq" : e->irq_context ? "softirq" : "task");
+	lc_json_key(j, "waiting");
+	lc_json_bool(j, e->waiting);
+	lc_json_end_object(j);
+}
+
+/* lockdep's held_locks of every task holding any: null without CONFIG_LOCKDEP. */
+static void json_lockdep(struct lc_json *j, const struct lc_lockdep_report *ld)
+{
+	if (!ld->present) {
+		lc_json_null(j);
+		return;
+	}
+	lc_json_begin_object(j);
+	lc_json_key(j, "recording");
+	lc_json_bool(j, ld->tracking);
+	lc_json_key(j, "tasks");
+	lc_json_begin_array(j);
+	for (size_t i = 0; i < ld->count; i++) {
+		const struct lc_task_held *t = &ld->tasks[i];
+		lc_json_begin_object(j);
+		lc_json_key(j, "pid");
+		lc_render_json_pid(j, t->pid);
+		lc_json_key(j, "comm");
+		lc_json_string(j, t->comm);
+		lc_json_key(j, "task");
+		lc_json_address(j, t->task);
+		lc_json_key(j, "cpu");
+		lc_render_json_cpu(j, t->cpu);
+		lc_json_key(j, "depth");
+		lc_json_uint(j, t->depth);
+		lc_json_key(j, "held_locks");
+		lc_json_begin_array(j);
+		for (size_t k = 0; k < t->count; k++)
+			json_held(j, &t->locks[k]);
+		lc_json_end_array(j);
+		lc_json_end_object(j);
+	}
+	lc_json_end_array(j);
+	lc_json_end_object(j);
+}
+
 static void render_json(const struct lc_lock_report *r, FILE *out)
 {
 	struct lc_json j;
@@ -90,6 +158,23 @@ static void render_json(const struct lc_lock_report *r, FILE *out)
 		lc_json_bool(&j, l->held);
 		lc_json_key(&j, "owner");
 		json_owner(&j, &l->owner);
+		/* CONFIG_DEBUG_SPINLOCK's record, null where the lock has none */
+		lc_json_key(&j, "debug_owner");
+		if (l->debug_owner.present) {
+			lc_json_begin_object(&j);
+			lc_json_key(&j, "cpu");
+			lc_render_json_cpu(&j, l->debug_owner.cpu);
+			lc_json_key(&j, "task");
+			if (l->debug_owner.task)
+				lc_json_address(&j, l->debug_owner.task);
+			else
+				lc_json_null(&j);
+			lc_json_key(&j, "pid");
+			lc_render_json_pid(&j, l->debug_owner.pid);
+			lc_json_end_object(&j);
+		} else {
+			lc_json_null(&j);
+		}
 		lc_json_key(&j, "waiters");
 		lc_json_begin_array(&j);
 		for (size_t k = 0; k < l->nwaiters; k++)
@@ -98,6 +183,8 @@ static void render_json(const struct lc_lock_report *r, FILE *out)
 		lc_json_end_object(&j);
 	}
 	lc_json_end_array(&j);
+	lc_json_key(&j, "lockdep");
+	json_lockdep(&j, &r->lockdep);
 	lc_render_json_problems(&j, r->problems);
 	lc_json_end_object(&j);
 	lc_json_finish(&j);
@@ -123,6 +210,9 @@ static void render_text(const struct lc_lock_report *r, FILE *out)
 			fprintf(out, "  holder unknown%s%s\n", o->evidence[0] ? ": " : "",
 				o->evidence);
 		}
+		if (l->debug_owner.present && l->debug_owner.task)
+			fprintf(out, "  CONFIG_DEBUG_SPINLOCK owner: task 0x%" PRIx64 " (pid %d), cpu %d\n",
+				l->debug_owner.task, l->debug_owner.pid, l->debug_owner.cpu);
 		for (size_t k = 0; k < l->nwaiters; k++) {
 			const struct lc_lock_waiter *w = &l->waiters[k];
 			fprintf(out, "  waiter pid %d (%s) cpu %d: %s%s%s%s\n    %s\n", w->pid,
@@ -132,6 +222,31 @@ static void render_text(const struct lc_lock_report *r, FILE *out)
 								       : "",
 				w->mode ? " for " : "", w->mode ? mode_name(w->mode) : "",
 				w->evidence);
+		}
+	}
+	const struct lc_lockdep_report *ld = &r->lockdep;
+	if (ld->present)
+		fprintf(out, "\nlockdep held locks (%s):%s\n",
+			ld->tracking ? "recording"
+				     : "stopped, debug_locks 0: as of when it stopped",
+			ld->count ? "" : " none");
+	for (size_t i = 0; i < ld->count; i++) {
+		const struct lc_task_held *t = &ld->tasks[i];
+		char where[24] = "";
+		if (t->cpu >= 0)
+			snprintf(where, sizeof(where), " on cpu %d", t->cpu);
+		fprintf(out, "  pid %d (%s)%s: %u lock%s\n", t->pid, t->comm, where, t->depth,
+			t->depth == 1 ? "" : "s");
+		for (size_t k = 0; k < t->count; k++) {
+			const struct lc_held_entry *e = &t->locks[k];
+			fprintf(out, "    #%zu %s%s%s%s 0x%" PRIx64 " %s%s%s, taken at %s%s\n", k,
+				e->name[0] ? e->name : "(no name)", e->symbol[0] ? " (" : "",
+				e->symbol, e->symbol[0] ? ")" : "", e->instance,
+				lc_held_lock_mode(e->read), e->trylock ? " trylock" : "",
+				e->irq_context & 2 ? " in hardirq"
+				: e->irq_context  ? " in softirq"
+						  : "",
+				e->acquired_at, e->waiting ? " [waiting for it]" : "");
 		}
 	}
 	lc_render_text_problems(out, r->problems);
