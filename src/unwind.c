@@ -140,7 +140,6 @@ struct lc_error *lc_unwind_read_u64(struct lc_unwinder *uw, uint64_t addr, uint6
 	return NULL;
 }
 
-
 const struct lc_symbol *lc_unwind_symbol(struct lc_unwinder *uw, uint64_t pc, bool interrupted)
 {
 	uint64_t at = interrupted ? pc : pc - 1;
@@ -412,8 +411,8 @@ static void fill_task_identity(struct lc_program *prog, struct lc_stack *st, uin
 	lc_error_destroy(err);
 }
 
-static void run_unwinder(struct lc_unwinder *uw, struct lc_unwind_cache *cache,
-			 struct lc_stack *st, const struct lc_regset *regs)
+static void run_unwinder(struct lc_unwinder *uw, struct lc_unwind_cache *cache, struct lc_stack *st,
+			 const struct lc_regset *regs)
 {
 	st->initial = *regs;
 	uw->arch->unwind(uw, st, regs);
@@ -434,6 +433,68 @@ static void add_missing(struct lc_stacks *s, unsigned cpu, const char *reason)
 	s->missing_cpus[s->nmissing] = (int)cpu;
 	s->missing_reasons[s->nmissing] = strdup(reason);
 	s->nmissing++;
+}
+
+/*
+ * What a CPU's silence says of its IRQ state: where the crash-stop IPI is a
+ * maskable interrupt, a CPU that never took it had IRQs masked all along.
+ */
+static void missed_ipi_irqs(struct lc_program *prog, struct lc_irq_info *irqs)
+{
+	const struct lc_arch_ops *arch = prog->arch;
+	irqs->state = LC_IRQS_UNKNOWN;
+	snprintf(irqs->reason, sizeof(irqs->reason), "no registers");
+	if (!arch->crash_ipi_maskable)
+		return;
+	char *cmdline;
+	const char *source;
+	struct lc_error *err = lc_kernel_cmdline(prog, &cmdline, &source);
+	if (err || !cmdline) {
+		lc_error_destroy(err);
+		snprintf(irqs->reason, sizeof(irqs->reason),
+			 "no registers, and no command line in the dump to tell whether the "
+			 "crash IPI was an NMI (%s)",
+			 arch->crash_ipi_nmi_param);
+		return;
+	}
+	if (arch->crash_ipi_nmi_param && lc_cmdline_has(cmdline, arch->crash_ipi_nmi_param)) {
+		snprintf(irqs->reason, sizeof(irqs->reason),
+			 "no registers; the crash IPI was an NMI (%s)", arch->crash_ipi_nmi_param);
+	} else {
+		irqs->state = LC_IRQS_OFF;
+		snprintf(irqs->reason, sizeof(irqs->reason),
+			 "inferred: it never took the crash-stop IPI, a maskable interrupt here "
+			 "(no %s in %s)",
+			 arch->crash_ipi_nmi_param, source);
+	}
+	free(cmdline);
+}
+
+/* A CPU without registers: the frames of its running task, from that task's stack. */
+static void scan_cpu_stack(struct lc_program *prog, struct lc_unwind_cache *cache,
+			   struct lc_stacks *s, unsigned c, uint64_t curr, bool missed_crash_ipi)
+{
+	struct lc_stack *st = &s->cpus[c];
+	fill_task_identity(prog, st, curr);
+	st->regs_source = "none: frames found by scanning the running task's stack";
+	st->scanned = true;
+	struct lc_unwinder uw;
+	unwinder_init(prog, cache, &uw);
+	if (prog->arch->cpu_stacks)
+		lc_error_destroy(prog->arch->cpu_stacks(prog, c, &uw.ranges));
+	unsigned before = uw.ranges.count;
+	add_task_stack(prog, cache, &uw, curr);
+	if (uw.ranges.count == before)
+		return;
+	const struct lc_stack_range *task = &uw.ranges.r[before];
+	prog->arch->scan_running(&uw, st, task->start, task->end);
+	if (!st->stopped)
+		lc_stack_stop(st, false, "scanner gave no reason");
+	if (missed_crash_ipi)
+		missed_ipi_irqs(prog, &st->irqs);
+	else
+		snprintf(st->irqs.reason, sizeof(st->irqs.reason), "no registers");
+	s->cpu_has_stack[c] = st->count > 0;
 }
 
 static struct lc_error *build_cpu_stacks(struct lc_program *prog, struct lc_unwind_cache *cache,
@@ -473,16 +534,21 @@ static struct lc_error *build_cpu_stacks(struct lc_program *prog, struct lc_unwi
 		st->pid = -1;
 		if (!cpu->have) {
 			if (cpu->late_note)
-				add_missing(s, c,
+				add_missing(
+					s, c,
 					    "no PRSTATUS note, though its crash_notes buffer is filled: "
 					    "the CPU did not answer the crash NMI/IPI in time (it saved "
 					    "its registers after the capture kernel read them)");
 			else if (k->cpus[c].present || k->cpus[c].online)
-				add_missing(s, c,
+				add_missing(
+					s, c,
 					    kdump_style
 						    ? "no PRSTATUS note and an empty crash_notes "
 						      "buffer: the CPU did not answer the crash NMI/IPI"
 						    : "no register note for this CPU in the dump");
+			if (prog->arch->scan_running && k->cpus[c].curr)
+				scan_cpu_stack(prog, cache, s, c, k->cpus[c].curr,
+					       kdump_style && !cpu->late_note);
 			continue;
 		}
 		s->cpu_has_stack[c] = true;

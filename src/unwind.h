@@ -148,6 +148,8 @@ struct lc_stack {
 	size_t count, capacity;
 	char *stopped; /* why the walk ended (also when it reached the end normally) */
 	bool complete; /* the walk reached the stack's natural end */
+	/* No registers: the frames were found by scanning the running task's stack. */
+	bool scanned;
 	struct lc_irq_info irqs; /* IRQ state of the CPU (only for CPU stacks) */
 };
 
@@ -234,7 +236,7 @@ void lc_stack_stop_error(struct lc_stack *st, struct lc_error *err, const char *
 /* The result of unwinding a whole machine: every CPU, then tasks asked for. */
 struct lc_stacks {
 	struct lc_stack *cpus;   /* nr_cpus entries; count 0 when the CPU has no registers */
-	bool *cpu_has_stack;
+	bool *cpu_has_stack;   /* registers, or a scanned stack (cpus[c].scanned) */
 	unsigned nr_cpus;
 	int *missing_cpus; /* CPUs with no registers (missed the crash NMI/IPI) */
 	unsigned nmissing;
@@ -247,7 +249,8 @@ struct lc_stacks {
 struct lc_error *lc_stacks_cpus(struct lc_program *prog, const struct lc_stacks **ret);
 /* The stack of a task by address: its CPU's stack when it is running on one,
  * else its saved context. Cached per program (borrowed). */
-struct lc_error *lc_stacks_task(struct lc_program *prog, uint64_t task, const struct lc_stack **ret);
+struct lc_error *lc_stacks_task(struct lc_program *prog, uint64_t task,
+				const struct lc_stack **ret);
 
 /* Per-program state: CPU registers, arch tables, stack cache. */
 struct lc_unwind_cache;

@@ -586,7 +586,17 @@ def check_missing_cpus(lockcore, dump, truth):
             if cpu in want and "did not answer the crash" not in (why or ""):
                 fail("missing CPU %d: reason %r does not say it missed the crash NMI/IPI"
                      % (cpu, why))
-    with_stack = sorted(st["cpu"] for st in bt.get("stacks", []) if st.get("cpu") is not None)
+    # A CPU without registers may still show the frames found by scanning its
+    # running task's stack: those must say so, frame by frame.
+    for st in bt.get("stacks", []):
+        if st.get("scanned"):
+            if st.get("cpu") not in want:
+                fail("CPU %r has a scanned stack but did not miss the crash IPI" % st.get("cpu"))
+            if not all(fr.get("guessed") and fr.get("method") == "scan"
+                       for fr in st.get("frames", [])):
+                fail("scanned stack of CPU %r has frames not marked as guesses" % st.get("cpu"))
+    with_stack = sorted(st["cpu"] for st in bt.get("stacks", [])
+                        if st.get("cpu") is not None and not st.get("scanned"))
     for cpu in want:
         if cpu in with_stack:
             fail("missing CPU %d has a stack in bt -a (a note given to the wrong CPU?)" % cpu)

@@ -121,7 +121,8 @@ static void test_orc_find(void)
 			CHECK(found);
 			CHECK_EQ_U64(e.sp_offset, cases[i].want);
 		}
-		/* Outside the table's text (a module, BPF): no answer rather than the last entry. */
+		/* Outside the table's text (a module, BPF): no answer rather than the last entry.
+		 */
 		bool found = true;
 		struct lc_orc_entry e;
 		CHECK_OK(lc_orc_find(&t, text + 0x400, &found, &e));
@@ -148,8 +149,8 @@ static void test_orc_find(void)
 static void test_ppc64_backchain(bool big_endian)
 {
 	const uint64_t stack = 0xc000000004000000ull, size = 0x4000;
-	struct fake_mem m = {.base = stack, .size = size, .buf = calloc(1, size),
-			     .big_endian = big_endian};
+	struct fake_mem m = {
+		.base = stack, .size = size, .buf = calloc(1, size), .big_endian = big_endian};
 	struct lc_symbols syms;
 	lc_symbols_init(&syms);
 	add_sym(&syms, 0xc000000000010000ull, "leaf_fn");
@@ -315,6 +316,96 @@ static void test_arm64_records(void)
 	free(m.buf);
 }
 
+static uint32_t insn_bl(uint64_t from, uint64_t to)
+{
+	return 0x94000000u | (uint32_t)(((to - from) / 4) & 0x3ffffff);
+}
+
+/*
+ * A running task without registers: the live chain must be found from the top
+ * down, past a returned sibling below the live callee (and its own returned
+ * callee, lower still) and past a record whose return address is not in the
+ * function the parent's call went to.
+ */
+static void test_arm64_scan(void)
+{
+	const uint64_t base = 0xffff800008000000ull, stack = base, hi = base + 0x4000;
+	const uint64_t text = base + 0x8000;
+	struct fake_mem m = {.base = base, .size = 0x9000, .buf = calloc(1, 0x9000)};
+	struct lc_symbols syms;
+	lc_symbols_init(&syms);
+	const uint64_t kthread = text, thread_fn = text + 0x100, spin_fn = text + 0x200,
+		       helper = text + 0x300, printk = text + 0x400, vprintk = text + 0x500,
+		       ret_from_fork = text + 0x600;
+	add_sym(&syms, kthread, "kthread");
+	add_sym(&syms, thread_fn, "thread_fn");
+	add_sym(&syms, spin_fn, "spin_fn");
+	add_sym(&syms, helper, "helper");
+	add_sym(&syms, printk, "printk");
+	add_sym(&syms, vprintk, "vprintk");
+	add_sym(&syms, ret_from_fork, "ret_from_fork");
+	add_sym(&syms, text + 0x700, "end_of_text");
+	CHECK_OK(lc_symbols_finalize(&syms));
+	put32(&m, thread_fn + 0x2c, insn_bl(thread_fn + 0x2c, spin_fn));
+	put32(&m, thread_fn + 0x1c, insn_bl(thread_fn + 0x1c, printk));
+	put32(&m, kthread + 0x1c, 0xd63f0020); /* blr x1: the thread function */
+	put32(&m, spin_fn + 0x14, insn_bl(spin_fn + 0x14, helper));
+	put32(&m, printk + 0xc, insn_bl(printk + 0xc, vprintk));
+
+	const uint64_t end = hi - 0x40, r3 = hi - 0x100, r2 = hi - 0x140, r1 = hi - 0x180,
+		       wrong = hi - 0x1a0, sibling = hi - 0x1c0, inner = hi - 0x1e0,
+		       below = hi - 0x220;
+	put64(&m, r3, end); /* pushed by kthread */
+	put64(&m, r3 + 8, ret_from_fork + 0x10);
+	put64(&m, r2, r3); /* pushed by thread_fn */
+	put64(&m, r2 + 8, kthread + 0x20);
+	put64(&m, r1, r2); /* pushed by spin_fn: live */
+	put64(&m, r1 + 8, thread_fn + 0x30);
+	put64(&m, wrong, r1); /* links to spin_fn's record, returns into printk: not its callee */
+	put64(&m, wrong + 8, printk + 0x10);
+	put64(&m, sibling, r2); /* printk, returned */
+	put64(&m, sibling + 8, thread_fn + 0x20);
+	put64(&m, inner, r1); /* helper, called by spin_fn */
+	put64(&m, inner + 8, spin_fn + 0x18);
+	put64(&m, below, sibling); /* vprintk, returned with printk */
+	put64(&m, below + 8, printk + 0x10);
+
+	struct lc_unwinder uw = {
+		.arch = &lc_arch_arm64,
+		.read = fake_read,
+		.read_arg = &m,
+		.symbols = &syms,
+		.max_frames = 64,
+		.pac_mask = ~0ull << 48,
+	};
+	lc_stack_ranges_add(&uw.ranges, stack, hi, LC_STACK_TASK, "task");
+	struct lc_stack st = {.cpu = 2};
+	lc_arm64_scan_running(&uw, &st, stack, hi);
+	static const char *const want[] = {"spin_fn", "thread_fn", "kthread", "ret_from_fork"};
+	CHECK_EQ_U64(st.count, LC_ARRAY_SIZE(want));
+	for (size_t i = 0; i < st.count && i < LC_ARRAY_SIZE(want); i++) {
+		CHECK_STR(st.frames[i].function, want[i]);
+		CHECK(st.frames[i].guessed);
+		CHECK(st.frames[i].method == LC_UNWIND_SCAN);
+	}
+	if (st.count) {
+		CHECK_EQ_U64(st.frames[0].sp, inner);
+		CHECK_STR(st.frames[0].call_function, "helper");
+	}
+	CHECK(st.complete);
+	lc_stack_deinit(&st);
+
+	/* Break the chain's top: nothing reaches the end of the stack any more. */
+	put64(&m, r3, 0x1234);
+	struct lc_stack broken = {.cpu = 2};
+	lc_arm64_scan_running(&uw, &broken, stack, hi);
+	CHECK_EQ_U64(broken.count, 0);
+	CHECK(!broken.complete);
+	lc_stack_deinit(&broken);
+	lc_symbols_deinit(&syms);
+	free(m.buf);
+}
+
 /* --- IRQ state --- */
 
 static void test_irq_state(void)
@@ -420,6 +511,7 @@ int main(void)
 	test_ppc64_backchain(true);
 	test_arm64_pac();
 	test_arm64_records();
+	test_arm64_scan();
 	test_irq_state();
 	test_cpuregs_match();
 	CHECK_DONE();

@@ -71,6 +71,19 @@ struct lc_arch_ops {
 	struct lc_error *(*task_regs)(struct lc_program *prog, uint64_t task,
 				      struct lc_regset *ret);
 	/*
+	 * A CPU that left no registers (it never answered the crash NMI/IPI): the
+	 * live frames of the task running on it, rebuilt from that task's stack
+	 * [lo, hi) alone and marked guessed. NULL where the arch has no such method.
+	 */
+	void (*scan_running)(struct lc_unwinder *uw, struct lc_stack *st, uint64_t lo, uint64_t hi);
+	/*
+	 * The crash-stop IPI is an ordinary, maskable interrupt (arm64 without
+	 * pseudo-NMI), so a CPU that never answered it had IRQs masked, unless the
+	 * kernel command line holds crash_ipi_nmi_param, which makes it an NMI.
+	 */
+	bool crash_ipi_maskable;
+	const char *crash_ipi_nmi_param;
+	/*
 	 * IRQ state from a register set, plus (cpu >= 0, prog non-NULL) the
 	 * CPU's lazy masking state where the architecture has one.
 	 */

@@ -46,8 +46,7 @@ void lc_x86_64_unwind_free(void *data);
 void lc_x86_64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct lc_regset *regs);
 struct lc_error *lc_x86_64_cpu_stacks(struct lc_program *prog, unsigned cpu,
 				      struct lc_stack_ranges *ret);
-struct lc_error *lc_x86_64_task_regs(struct lc_program *prog, uint64_t task,
-				     struct lc_regset *ret);
+struct lc_error *lc_x86_64_task_regs(struct lc_program *prog, uint64_t task, struct lc_regset *ret);
 void lc_x86_64_irq_state(struct lc_program *prog, int cpu, const struct lc_regset *regs,
 			 struct lc_irq_info *ret);
 
@@ -60,6 +59,7 @@ struct lc_error *lc_arm64_cpu_stacks(struct lc_program *prog, unsigned cpu,
 struct lc_error *lc_arm64_task_regs(struct lc_program *prog, uint64_t task, struct lc_regset *ret);
 void lc_arm64_irq_state(struct lc_program *prog, int cpu, const struct lc_regset *regs,
 			struct lc_irq_info *ret);
+void lc_arm64_scan_running(struct lc_unwinder *uw, struct lc_stack *st, uint64_t lo, uint64_t hi);
 /* Strip a pointer-authentication code from a (kernel or user) code address. */
 uint64_t lc_arm64_strip_pac(uint64_t addr, uint64_t pac_mask);
 

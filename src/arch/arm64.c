@@ -45,6 +45,10 @@ const struct lc_arch_ops lc_arch_arm64 = {
 	.cpu_stacks = lc_arm64_cpu_stacks,
 	.task_regs = lc_arm64_task_regs,
 	.irq_state = lc_arm64_irq_state,
+	.scan_running = lc_arm64_scan_running,
+	/* IPI_CPU_CRASH_STOP is only sent as a pseudo-NMI when the GIC's priority masking is on */
+	.crash_ipi_maskable = true,
+	.crash_ipi_nmi_param = "irqchip.gicv3_pseudo_nmi=1",
 	/*
 	 * The EFI stub may place the image at any 64 KiB boundary
 	 * (EFI_KIMG_ALIGN); a boot loader at a 2 MiB one (booting.rst).

@@ -54,7 +54,8 @@ struct lc_error *lc_arm64_unwind_prepare(struct lc_program *prog, void **ret)
 	struct lc_types *types = lc_unwind_types(prog);
 	if (types) {
 		uint64_t off;
-		struct lc_error *err = lc_types_offsetof(types, "struct pt_regs", "stackframe", &off);
+		struct lc_error *err =
+			lc_types_offsetof(types, "struct pt_regs", "stackframe", &off);
 		if (!err && off < 1024)
 			d->stackframe_offset = off;
 		lc_error_destroy(err);
@@ -151,8 +152,8 @@ static uint64_t call_target(struct lc_unwinder *uw, uint64_t ret)
  * live registers (without pc and PSTATE, unknown) and that context's IRQ state, which
  * is known: an IRQ exception is only taken while PSTATE.I is clear.
  */
-static void mark_irq_entry(struct lc_unwinder *uw, struct lc_frame *f,
-			   const struct lc_regset *init, uint64_t lr)
+static void mark_irq_entry(struct lc_unwinder *uw, struct lc_frame *f, const struct lc_regset *init,
+			   uint64_t lr)
 {
 	struct lc_regset regs = *init;
 	regs.valid &= ~(1ull << LC_ARM64_PC | 1ull << LC_ARM64_PSTATE);
@@ -218,14 +219,16 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 		}
 		const struct lc_stack_range *to = lc_stack_ranges_find(&uw->ranges, fp);
 		if (!to && uw->ranges.count) {
-			lc_stack_stop(st, false, "frame record 0x%" PRIx64 " is on no known stack", fp);
+			lc_stack_stop(st, false, "frame record 0x%" PRIx64 " is on no known stack",
+				      fp);
 			return;
 		}
 		if (prev_record) {
 			const struct lc_stack_range *from =
 				lc_stack_ranges_find(&uw->ranges, prev_record);
 			if (from && to == from && fp <= prev_record) {
-				lc_stack_stop(st, false, "frame pointer went backwards (0x%" PRIx64
+				lc_stack_stop(st, false,
+					      "frame pointer went backwards (0x%" PRIx64
 							 " after 0x%" PRIx64 ")",
 					      fp, prev_record);
 				return;
@@ -304,7 +307,8 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 				return;
 			}
 			if (type != FRAME_META_TYPE_PT_REGS) {
-				lc_stack_stop(st, false, "unknown frame record type %" PRIu64, type);
+				lc_stack_stop(st, false, "unknown frame record type %" PRIu64,
+					      type);
 				return;
 			}
 			err = lc_unwind_read_regs(uw, regs_addr, LC_ARM64_PTREGS, &regs);
@@ -320,15 +324,16 @@ void lc_arm64_unwind(struct lc_unwinder *uw, struct lc_stack *st, const struct l
 		} else if (lc_stack_ranges_find(&uw->ranges, regs_addr) == to &&
 			   !lc_unwind_read_regs(uw, regs_addr, LC_ARM64_PTREGS, &regs)) {
 			/* Up to 6.12 entry code fills pt_regs->stackframe with {x29, elr}. */
-			exception = regs.r[LC_ARM64_FP] == rec_fp &&
-				    lc_arm64_strip_pac(regs.r[LC_ARM64_PC], uw->pac_mask) ==
-					    next_pc &&
+			exception =
+				regs.r[LC_ARM64_FP] == rec_fp &&
+				lc_arm64_strip_pac(regs.r[LC_ARM64_PC], uw->pac_mask) == next_pc &&
 				    is_el1_regs(&regs);
 		}
 		struct lc_frame *f;
 		if (exception) {
 			if (!is_el1_regs(&regs)) {
-				lc_stack_stop(st, true, "reached user mode (pt_regs at 0x%" PRIx64 ")",
+				lc_stack_stop(st, true,
+					      "reached user mode (pt_regs at 0x%" PRIx64 ")",
 					      regs_addr);
 				return;
 			}
@@ -460,4 +465,169 @@ void lc_arm64_irq_state(struct lc_program *prog, int cpu, const struct lc_regset
 	snprintf(ret->reason, sizeof(ret->reason), "PSTATE.I=%d (DAIF=0x%x) in the %s",
 		 masked ? 1 : 0, (unsigned)((pstate >> 6) & 0xf),
 		 cpu >= 0 ? "CPU's crash-time registers" : "saved pt_regs");
+}
+
+/* ---- a running task whose CPU left no registers ---- */
+
+enum {
+	SCAN_MAX_STACK = 1u << 18,
+	/* the last record lies in or just below the pt_regs at the top of a task stack */
+	LAST_RECORD_ZONE = 1024,
+};
+
+static bool is_text(struct lc_unwinder *uw, uint64_t addr)
+{
+	if (lc_unwind_module_at(uw, addr))
+		return true;
+	const struct lc_symbol *s = uw->symbols ? lc_symbols_lookup(uw->symbols, addr) : NULL;
+	return s && s->type && strchr("tTwW", s->type);
+}
+
+/*
+ * What the two words at a 16-byte aligned stack slot are, as a frame record:
+ * 0 not one, 1 one linking to a record higher on the same stack, 2 the last
+ * record of a task stack ({0, 0} in the pt_regs at its top, or {0, the return
+ * into ret_from_fork} that the first function pushed just below them).
+ */
+static int record_kind(struct lc_unwinder *uw, uint64_t at, uint64_t fp, uint64_t lr, uint64_t hi)
+{
+	uint64_t pc = lc_arm64_strip_pac(lr, uw->pac_mask);
+	if (!fp)
+		return hi - at <= LAST_RECORD_ZONE && (!lr || is_text(uw, pc - 1)) ? 2 : 0;
+	if (fp <= at || fp >= hi || (fp & 15))
+		return 0;
+	return is_text(uw, pc - 1) ? 1 : 0;
+}
+
+/*
+ * Does the record at child belong to a call made by the function that pushed
+ * parent? That function is the target of the call before parent's return
+ * address; child's return address must lie in it. -1 when the call is
+ * indirect or unknown, so that nothing can be said.
+ */
+static int link_fits(struct lc_unwinder *uw, uint64_t child_lr, uint64_t parent_lr)
+{
+	uint64_t target = call_target(uw, lc_arm64_strip_pac(parent_lr, uw->pac_mask));
+	const struct lc_symbol *t = target ? sym_of(uw, target, true) : NULL;
+	if (!t || t->address != target)
+		return -1;
+	const struct lc_symbol *c = sym_of(uw, lc_arm64_strip_pac(child_lr, uw->pac_mask), false);
+	return c && c->address == target;
+}
+
+/*
+ * Every function with a frame record pushes it at the bottom of its frame,
+ * so the live frames of a task are a chain of records climbing to the last
+ * one of its stack. Records of calls that have returned stay below the live
+ * ones and may still link to a live caller. So the walk goes down from the
+ * top: of the records that link to the current one, it takes one whose return
+ * address lies in the function the current record's call went to, and of
+ * those the highest (a returned sibling's record is usually below the live
+ * callee's frame, which would have overwritten it otherwise). The frames are
+ * marked as guesses; the innermost function is known only as the target of
+ * the call before the innermost return address (a leaf, such as a spin loop,
+ * keeps no record at all).
+ */
+void lc_arm64_scan_running(struct lc_unwinder *uw, struct lc_stack *st, uint64_t lo, uint64_t hi)
+{
+	lo = (lo + 15) & ~15ull;
+	if (hi <= lo || hi - lo > SCAN_MAX_STACK) {
+		lc_stack_stop(st, false, "no task stack to scan");
+		return;
+	}
+	size_t n = (size_t)(hi - lo) / 16;
+	uint64_t *w = malloc(n * 16);
+	/* chain[i]: 1 the slot is a record whose chain reaches the end, 2 it is not, 3 the end */
+	uint8_t *chain = calloc(n, 1);
+	if (!w || !chain) {
+		free(w);
+		free(chain);
+		lc_stack_stop(st, false, "out of memory scanning the stack");
+		return;
+	}
+	/* Page by page: a page missing from the dump only breaks the chains through it. */
+	for (uint64_t a = lo; a < hi;) {
+		uint64_t end = (a | 4095) + 1 < hi ? (a | 4095) + 1 : hi;
+		uint8_t *buf = (uint8_t *)(w + (a - lo) / 8);
+		struct lc_error *err = uw->read(uw->read_arg, a, buf, (size_t)(end - a));
+		if (err) {
+			lc_error_destroy(err);
+			memset(buf, 0xff, (size_t)(end - a)); /* never a record: misaligned fp */
+		} else {
+			for (size_t k = 0; k < (end - a) / 8; k++)
+				((uint64_t *)buf)[k] = lc_load_uint(buf + 8 * k, 8, uw->big_endian);
+		}
+		a = end;
+	}
+	/* Top down, so that the slot a record links to is decided before it. */
+	size_t cur = n;
+	for (size_t i = n; i-- > 0;) {
+		int kind = record_kind(uw, lo + 16 * (uint64_t)i, w[2 * i], w[2 * i + 1], hi);
+		if (kind == 2)
+			chain[i] = 3;
+		else if (kind == 1 && chain[(w[2 * i] - lo) / 16] & 1)
+			chain[i] = 1;
+		else
+			chain[i] = 2;
+		/* the outermost frame: the highest record linking to an end */
+		if (cur == n && chain[i] == 1 && chain[(w[2 * i] - lo) / 16] == 3)
+			cur = i;
+	}
+	if (cur == n) {
+		lc_stack_stop(st, false,
+			      "no chain of frame records reaches the end of the task stack");
+		goto out;
+	}
+	for (;;) {
+		uint64_t at = lo + 16 * (uint64_t)cur;
+		size_t best = n;
+		int best_fit = -2;
+		for (size_t i = cur; i-- > 0;) {
+			if (chain[i] != 1 || w[2 * i] != at)
+				continue;
+			int fit = link_fits(uw, w[2 * i + 1], w[2 * cur + 1]);
+			if (fit > best_fit) {
+				best_fit = fit;
+				best = i;
+			}
+		}
+		if (best == n)
+			break;
+		cur = best;
+	}
+	for (size_t i = cur;;) {
+		if (st->count >= uw->max_frames) {
+			lc_stack_stop(st, false, "stopped after %u frames", uw->max_frames);
+			goto out;
+		}
+		uint64_t at = lo + 16 * (uint64_t)i, fp = w[2 * i];
+		uint64_t pc = lc_arm64_strip_pac(w[2 * i + 1], uw->pac_mask);
+		if (!pc) {
+			lc_stack_stop(st, true, "end of the stack (final frame record)");
+			goto out;
+		}
+		struct lc_frame *f;
+		struct lc_error *err = lc_stack_push(uw, st, pc, at, at, false, &f);
+		if (err) {
+			lc_stack_stop_error(st, err, "recording a frame");
+			goto out;
+		}
+		f->method = LC_UNWIND_SCAN;
+		f->guessed = true;
+		if (st->count == 1) {
+			f->call_target = call_target(uw, pc);
+			const struct lc_symbol *cs =
+				f->call_target ? sym_of(uw, f->call_target, true) : NULL;
+			if (cs && cs->address == f->call_target)
+				f->call_function = cs->name;
+		}
+		if (!fp) {
+			lc_stack_stop(st, true, "end of the stack (null frame pointer)");
+			goto out;
+		}
+		i = (size_t)(fp - lo) / 16;
+	}
+out:
+	free(w);
+	free(chain);
 }

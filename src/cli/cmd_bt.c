@@ -22,7 +22,27 @@ struct bt_report {
 	const char **missing_reasons;
 	size_t nmissing;
 	char *warnings;
+	const struct lc_stacks *cpus; /* NULL when only tasks were asked for */
 };
+
+/* Why a CPU has no registers (a scanned stack's header says it). */
+static const char *missing_reason(const struct bt_report *r, int cpu)
+{
+	for (unsigned i = 0; r->cpus && i < r->cpus->nmissing; i++) {
+		if (r->cpus->missing_cpus[i] == cpu)
+			return r->cpus->missing_reasons[i];
+	}
+	return "none in the dump";
+}
+
+static bool has_stack(const struct bt_report *r, int cpu)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		if (r->stacks[i]->cpu == cpu)
+			return true;
+	}
+	return false;
+}
 
 static const char *reg_name(const struct lc_arch_ops *arch, unsigned i)
 {
@@ -68,6 +88,8 @@ static void render_text(struct lc_program *prog, const struct bt_report *r)
 			printf("CPU: %d  ", st->cpu);
 		printf("PID: %d  TASK: 0x%016" PRIx64 "  COMM: \"%s\"  (registers: %s)\n", st->pid,
 		       st->task, st->comm, st->regs_source ? st->regs_source : "?");
+		if (st->scanned)
+			printf("no registers: %s\n", missing_reason(r, st->cpu));
 		if (st->cpu >= 0)
 			printf("IRQs %s (%s)\n",
 			       st->irqs.state == LC_IRQS_OFF  ? "off"
@@ -115,6 +137,14 @@ static void render_text(struct lc_program *prog, const struct bt_report *r)
 						putchar('\n');
 				}
 			}
+			/* Without registers the innermost function is only the callee of #0. */
+			if (st->scanned && f == 0 && fr->call_target)
+				printf("    [innermost function unknown; the call before #0's return "
+				       "address goes to %s at 0x%016" PRIx64 "]\n",
+				       fr->call_function ? fr->call_function : "?",
+				       fr->call_target);
+			else if (st->scanned && f == 0)
+				printf("    [innermost function unknown: no direct call before #0's return address]\n");
 			/*
 			 * With DWARF, the calls inlined at this frame's pc come
 			 * first, innermost first, as drgn and gdb list them.
@@ -146,9 +176,12 @@ static void render_text(struct lc_program *prog, const struct bt_report *r)
 		printf(" %s: %s\n", st->complete ? "end" : "unwind stopped",
 		       st->stopped ? st->stopped : "?");
 	}
-	for (size_t i = 0; i < r->nmissing; i++)
-		printf("%sCPU: %d  no registers: %s\n", r->count || i ? "\n" : "", r->missing[i],
-		       r->missing_reasons[i]);
+	for (size_t i = 0, shown = 0; i < r->nmissing; i++) {
+		if (has_stack(r, r->missing[i]))
+			continue; /* said in its scanned stack's header */
+		printf("%sCPU: %d  no registers: %s\n", r->count || shown++ ? "\n" : "",
+		       r->missing[i], r->missing_reasons[i]);
+	}
 	if (r->warnings)
 		printf("\nwarning: %s\n", r->warnings);
 }
@@ -234,6 +267,8 @@ static void render_json(struct lc_program *prog, const struct bt_report *r)
 		lc_json_address(&j, st->task);
 		lc_json_key(&j, "registers_from");
 		lc_json_string(&j, st->regs_source);
+		lc_json_key(&j, "scanned");
+		lc_json_bool(&j, st->scanned);
 		if (st->cpu >= 0) {
 			json_irqs(&j, &st->irqs);
 		} else {
@@ -272,6 +307,12 @@ static void render_json(struct lc_program *prog, const struct bt_report *r)
 			lc_json_bool(&j, fr->guessed);
 			lc_json_key(&j, "method");
 			lc_json_string(&j, lc_unwind_method_name(fr->method));
+			if (fr->call_target) {
+				lc_json_key(&j, "call_target");
+				lc_json_address(&j, fr->call_target);
+				lc_json_key(&j, "call_function");
+				lc_json_string(&j, fr->call_function);
+			}
 			lc_json_key(&j, "inlined");
 			lc_json_bool(&j, false);
 			json_source(&j, src.count ? &src.frames[src.count - 1] : NULL);
@@ -385,7 +426,8 @@ int lc_cmd_bt(struct lc_cli *cli)
 			all = true;
 			break;
 		case 'p':
-			if (npids >= LC_ARRAY_SIZE(pids) || parse_int(optarg, INT32_MAX, &pids[npids])) {
+			if (npids >= LC_ARRAY_SIZE(pids) ||
+			    parse_int(optarg, INT32_MAX, &pids[npids])) {
 				fprintf(stderr, "lockcore: bad pid '%s'\n", optarg);
 				return 2;
 			}
@@ -435,6 +477,7 @@ int lc_cmd_bt(struct lc_cli *cli)
 		if (cs->warnings)
 			r.warnings = strdup(cs->warnings);
 		r.notes_mapping = cs->notes_mapping;
+		r.cpus = cs;
 	}
 	if (all) {
 		for (unsigned i = 0; i < cs->nr_cpus; i++) {
@@ -474,8 +517,8 @@ int lc_cmd_bt(struct lc_cli *cli)
 				found = true;
 			}
 			if (!found) {
-				status = lc_cli_fail(
-					lc_error_create(LC_ERR_LOOKUP, "no task with pid %ld", pids[p]));
+				status = lc_cli_fail(lc_error_create(
+					LC_ERR_LOOKUP, "no task with pid %ld", pids[p]));
 				goto out;
 			}
 		}

@@ -49,5 +49,12 @@ struct lc_error *lc_percpu_address(struct lc_program *prog, uint64_t var, unsign
 struct lc_error *lc_kernel_read_cpumasks(struct lc_program *prog, struct lc_kernel *k);
 struct lc_error *lc_kernel_read_percpu_offsets(struct lc_program *prog, struct lc_kernel *k);
 void lc_kernel_warn(struct lc_kernel *k, struct lc_error *err);
+/*
+ * The kernel command line (caller frees), and where it was found; *ret is NULL
+ * when the dump holds it nowhere readable (not an error).
+ */
+struct lc_error *lc_kernel_cmdline(struct lc_program *prog, char **ret, const char **source);
+/* Does the command line hold param ("name=value" or a bare flag) as a whole word? */
+bool lc_cmdline_has(const char *cmdline, const char *param);
 
 #endif

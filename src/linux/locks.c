@@ -73,9 +73,18 @@ const char *lc_confidence_name(enum lc_confidence c)
 static bool is_lock_type(const struct lc_type *t)
 {
 	static const char *const names[] = {
-		"spinlock_t",	   "raw_spinlock_t", "arch_spinlock_t", "rwlock_t",
-		"arch_rwlock_t",   "spinlock",	     "raw_spinlock",    "qspinlock",
-		"qrwlock",	   "mutex",	     "rw_semaphore",    "semaphore",
+		"spinlock_t",
+		"raw_spinlock_t",
+		"arch_spinlock_t",
+		"rwlock_t",
+		"arch_rwlock_t",
+		"spinlock",
+		"raw_spinlock",
+		"qspinlock",
+		"qrwlock",
+		"mutex",
+		"rw_semaphore",
+		"semaphore",
 		"percpu_rw_semaphore",
 	};
 	for (int depth = 0; t && depth < 8; depth++) {
@@ -760,11 +769,22 @@ static void find_spinner(struct ctx *c, const struct lc_stack *st)
 			else if (dwarf_why[0])
 				snprintf(note, sizeof(note), "; no DWARF value (%s)", dwarf_why);
 		}
-		if (callee)
+		if (callee && st->scanned)
+			lc_text_printf(
+				w->evidence, sizeof(w->evidence),
+				"no registers; its task stack's frame records show %s+0x%" PRIx64
+				" calling %s; lock in %.60s; %s",
+				f->function, f->offset, callee, cs[best].where, best_why);
+		else if (callee)
 			lc_text_printf(w->evidence, sizeof(w->evidence),
 				       "spins in %s (called from %s+0x%" PRIx64
 				       ", interrupted as it took an IRQ); lock in %.60s; %s",
 				       callee, f->function, f->offset, cs[best].where, best_why);
+		else if (st->scanned)
+			lc_text_printf(w->evidence, sizeof(w->evidence),
+				       "no registers; its task stack's frame records show it in "
+				       "%s+0x%" PRIx64 "; lock in %.120s; %s",
+				       f->function, f->offset, cs[best].where, best_why);
 		else
 			lc_text_printf(w->evidence, sizeof(w->evidence),
 				       "spins in %s+0x%" PRIx64 "; lock in %.150s; %s", f->function,
