@@ -593,7 +593,7 @@ def check_missing_cpus(lockcore, dump, truth):
             if st.get("cpu") not in want:
                 fail("CPU %r has a scanned stack but did not miss the crash IPI" % st.get("cpu"))
             if not all(fr.get("guessed") and fr.get("method") == "scan"
-                       for fr in st.get("frames", [])):
+                       for fr in st.get("frames", []) if not fr.get("inlined")):
                 fail("scanned stack of CPU %r has frames not marked as guesses" % st.get("cpu"))
     with_stack = sorted(st["cpu"] for st in bt.get("stacks", [])
                         if st.get("cpu") is not None and not st.get("scanned"))
@@ -843,6 +843,54 @@ def check_lockdep(lockcore, dump, truth):
           % (recording, len(want), entries))
 
 
+# The RTAS call path (src/linux/rtas.c): a CPU with one of these frames is calling RTAS.
+RTAS_PATH = {"rtas_os_term", "rtas_call_reentrant", "rtas_call", "rtas_call_unlocked",
+             "va_rtas_call_unlocked", "va_rtas_call", "lock_rtas", "do_enter_rtas",
+             "__do_enter_rtas", "__do_enter_rtas_trace", "enter_rtas"}
+
+
+def truth_cpu_functions(truth, fixture):
+    """{cpu: [function names]} of every CPU the truth has a stack for."""
+    cpus = {}
+    path = os.path.join(fixture, "drgn-bt.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            for c, v in json.load(f)["cpus"].items():
+                if "frames" in v:
+                    cpus[int(c)] = [fr["function"] for fr in v["frames"] if fr["function"]]
+    for c, seq in truth.get("cpu_stacks", {}).items():
+        cpus.setdefault(int(c), [fr if isinstance(fr, str) else (fr or {}).get("function")
+                                 for fr in seq or []])
+    return cpus
+
+
+def check_rtas(lockcore, dump, truth, fixture):
+    """lockcore rtas: no RTAS off ppc64; on ppc64 the lock word and argument buffer as
+    drgn read them (drgn-rtas.json, fixtures/factory-foreign/rtas-truth.py) and the
+    CPUs in the RTAS call path as the truth's stacks show them."""
+    out = run_json(lockcore, "rtas", dump)
+    if out is None:
+        return
+    if truth["arch"] != "ppc64le":
+        expect("rtas present", out.get("present"), False)
+        return
+    expect("rtas present", out.get("present"), True)
+    path = os.path.join(fixture, "drgn-rtas.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            want = json.load(f)
+        got_lock, got_args = out.get("lock") or {}, out.get("args") or {}
+        for key in ("symbol", "address", "word"):
+            expect("rtas lock %s" % key, got_lock.get(key), want["lock"][key])
+        for key in ("symbol", "address", "token", "function", "nargs", "nret", "inputs",
+                    "outputs"):
+            expect("rtas args %s" % key, got_args.get(key), want["args"][key])
+    got = {c["cpu"] for c in out.get("cpus", [])}
+    for cpu, funcs in sorted(truth_cpu_functions(truth, fixture).items()):
+        expect("CPU %d in the RTAS call path" % cpu, cpu in got,
+               any(f in RTAS_PATH for f in funcs))
+
+
 def expected_ipi_waits(truth):
     """The truth's IPI waits as {waiter_cpu, targets, targets_irqs_disabled,
     callback}. The factory writes one entry per (waiter, target) with the
@@ -922,6 +970,7 @@ def run_checks(lockcore, fixture):
     check_locks_dwarf(lockcore, dump, fixture)
     check_lockdep(lockcore, dump, truth)
     check_ipi(lockcore, dump, truth)
+    check_rtas(lockcore, dump, truth, fixture)
     apply_known_gaps(fixture)
     print("%s: %s" % (fixture, "ok" if not failures else "%d failure(s)" % len(failures)))
     return 1 if failures else 0

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The lock and IPI renderers on hand-built reports: no dump, only formatting. */
+/* The lock, IPI and RTAS renderers on hand-built reports: no dump, only formatting. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
 #include "linux/csd.h"
 #include "linux/locks.h"
+#include "linux/rtas.h"
 #include "render/render.h"
 
 static char *render_locks(const struct lc_lock_report *r, enum lc_render_format fmt)
@@ -183,10 +184,79 @@ static void test_ipi(void)
 	free(json);
 }
 
+static char *render_rtas(const struct lc_rtas_report *r, enum lc_render_format fmt)
+{
+	char *buf = NULL;
+	size_t size;
+	FILE *f = open_memstream(&buf, &size);
+	lc_render_rtas(r, fmt, f);
+	fclose(f);
+	return buf;
+}
+
+/* The buffer is the call in flight only when RTAS runs through rtas_call. */
+static void test_rtas(void)
+{
+	struct lc_rtas_cpu cpus[2] = {
+		{.cpu = 0,
+		 .pid = 1,
+		 .comm = "init",
+		 .innermost = "do_enter_rtas",
+		 .entry = "rtas_os_term",
+		 .caller = "pseries_panic",
+		 .in_firmware = true},
+		{.cpu = 2,
+		 .pid = 7,
+		 .comm = "waiter",
+		 .innermost = "lock_rtas",
+		 .entry = "rtas_call",
+		 .caller = "ics_rtas_mask_real_irq",
+		 .shared_buffer = true},
+	};
+	struct lc_rtas_report r = {.present = true,
+				   .lock = 0xc000000002781888ull,
+				   .lock_name = "rtas_lock",
+				   .lock_word = 0x78003,
+				   .lock_read = true,
+				   .args = 0xc000000002781830ull,
+				   .args_name = "rtas_args",
+				   .args_read = true,
+				   .token = 0x200f,
+				   .nargs = 2,
+				   .nret = 1,
+				   .values = {0xffffffff, 0x800, 1},
+				   .function = "event-scan",
+				   .function_source = "rtas_function_table",
+				   .cpus = cpus,
+				   .ncpus = 2};
+	char *text = render_rtas(&r, LC_RENDER_TEXT);
+	CHECK(strstr(text, "token 0x200f (event-scan, from the rtas_function_table), 2 input(s) "
+			   "[0xffffffff 0x800], 1 output(s) [0x1]\n  the last call's"));
+	CHECK(strstr(text, "  cpu 0 pid 1 (init): in do_enter_rtas under rtas_os_term, called from "
+			   "pseries_panic; RTAS runs on this CPU, with the caller's own buffer\n"));
+	CHECK(strstr(text, "  cpu 2 pid 7 (waiter): in lock_rtas under rtas_call, called from "
+			   "ics_rtas_mask_real_irq\n"));
+	free(text);
+	cpus[1].innermost = "do_enter_rtas";
+	cpus[1].in_firmware = true;
+	text = render_rtas(&r, LC_RENDER_TEXT);
+	CHECK(strstr(text, "the call in flight: a CPU is inside RTAS through rtas_call"));
+	free(text);
+	char *json = render_rtas(&r, LC_RENDER_JSON);
+	CHECK(strstr(json, "\"outputs\": [\n      1\n    ]"));
+	CHECK(strstr(json, "\"in_flight\": true"));
+	free(json);
+	struct lc_rtas_report none = {0};
+	text = render_rtas(&none, LC_RENDER_TEXT);
+	CHECK(strstr(text, "no RTAS in this kernel"));
+	free(text);
+}
+
 int main(void)
 {
 	test_locks();
 	test_ipi();
+	test_rtas();
 	if (check_failures)
 		fprintf(stderr, "%d check(s) failed\n", check_failures);
 	return check_failures != 0;

@@ -50,7 +50,7 @@ struct lc_cli_report_command {
 /* Open the dump, analyze, render to stdout in the format the options ask, free. */
 int lc_cli_run_report(struct lc_cli *cli, const struct lc_cli_report_command *cmd);
 /* The report commands, also run by extract to compare a small dump's answers. */
-extern const struct lc_cli_report_command lc_cli_locks_report, lc_cli_ipi_report;
+extern const struct lc_cli_report_command lc_cli_locks_report, lc_cli_ipi_report, lc_cli_rtas_report;
 
 /* Print "lockcore: message" to stderr and return the exit status for it. */
 int lc_cli_fail(struct lc_error *err);
@@ -66,5 +66,6 @@ int lc_cmd_log(struct lc_cli *cli);
 int lc_cmd_bt(struct lc_cli *cli);
 int lc_cmd_locks(struct lc_cli *cli);
 int lc_cmd_ipi(struct lc_cli *cli);
+int lc_cmd_rtas(struct lc_cli *cli);
 
 #endif

@@ -17,12 +17,21 @@
 #include "program.h"
 #include "unwind.h"
 
-static struct lc_error *render_reports(struct lc_program *prog, char **locks_ret, char **ipi_ret);
-
-/* The lock and IPI answers of the source dump, kept from the recorded run. */
-struct reports {
-	char *locks, *ipi;
+/* The reports whose answers a minimal dump must give unchanged. */
+static const struct lc_cli_report_command *const compared[] = {
+	&lc_cli_locks_report,
+	&lc_cli_ipi_report,
+	&lc_cli_rtas_report,
 };
+enum { NREPORTS = sizeof(compared) / sizeof(compared[0]) };
+
+/* Their answers (JSON) on the source dump, kept from the recorded run. */
+struct reports {
+	char *json[NREPORTS];
+};
+
+static struct lc_error *render_reports(struct lc_program *prog, struct reports *ret);
+static void reports_free(struct reports *r);
 
 /*
  * The analyses whose pages a minimal dump keeps. Each reads through the
@@ -50,7 +59,7 @@ static struct lc_error *run_analyses(struct lc_program *prog, struct reports *re
 		if (tasks->tasks[i].state == 'D')
 			lc_error_destroy(lc_stacks_task(prog, tasks->tasks[i].address, &st));
 	}
-	return render_reports(prog, &ret->locks, &ret->ipi);
+	return render_reports(prog, ret);
 }
 
 /* One report as its JSON, the form in which two dumps' answers compare. */
@@ -71,22 +80,30 @@ static struct lc_error *render_json(struct lc_program *prog,
 	return f ? NULL : lc_error_nomem;
 }
 
-static struct lc_error *render_reports(struct lc_program *prog, char **locks_ret, char **ipi_ret)
+static struct lc_error *render_reports(struct lc_program *prog, struct reports *ret)
 {
-	struct lc_error *err = render_json(prog, &lc_cli_locks_report, locks_ret);
-	return err ? err : render_json(prog, &lc_cli_ipi_report, ipi_ret);
+	struct lc_error *err = NULL;
+	for (size_t i = 0; !err && i < NREPORTS; i++)
+		err = render_json(prog, compared[i], &ret->json[i]);
+	return err;
+}
+
+static void reports_free(struct reports *r)
+{
+	for (size_t i = 0; i < NREPORTS; i++)
+		free(r->json[i]);
 }
 
 static struct lc_error *compare_reports(const struct reports *a, struct lc_program *b)
 {
-	char *lb = NULL, *ib = NULL;
-	struct lc_error *err = render_reports(b, &lb, &ib);
-	if (!err && strcmp(a->locks, lb) != 0)
-		err = lc_error_create(LC_ERR_BAD_DATA, "the lock reports differ");
-	if (!err && strcmp(a->ipi, ib) != 0)
-		err = lc_error_create(LC_ERR_BAD_DATA, "the IPI reports differ");
-	free(lb);
-	free(ib);
+	struct reports rb = {0};
+	struct lc_error *err = render_reports(b, &rb);
+	for (size_t i = 0; !err && i < NREPORTS; i++) {
+		if (strcmp(a->json[i], rb.json[i]) != 0)
+			err = lc_error_create(LC_ERR_BAD_DATA, "the %s reports differ",
+					      compared[i]->what);
+	}
+	reports_free(&rb);
 	return err;
 }
 
@@ -271,8 +288,7 @@ int lc_cmd_extract(struct lc_cli *cli)
 	}
 	free(elf_path);
 	if (err) {
-		free(reports.locks);
-		free(reports.ipi);
+		reports_free(&reports);
 		lc_program_destroy(prog);
 		return lc_cli_fail(lc_error_prefix(err, "extracting"));
 	}
@@ -285,8 +301,7 @@ int lc_cmd_extract(struct lc_cli *cli)
 		err = compare(prog, &reports, small);
 		lc_program_destroy(small);
 	}
-	free(reports.locks);
-	free(reports.ipi);
+	reports_free(&reports);
 	lc_program_destroy(prog);
 	if (err)
 		return lc_cli_fail(lc_error_prefix(err, "the minimal dump '%s' does not give the "

@@ -20,6 +20,8 @@ static const struct lc_cli_command commands[] = {
 	 lc_cmd_locks},
 	{"ipi", "CPUs waiting for cross-CPU function calls, and the targets that do not answer", "",
 	 lc_cmd_ipi},
+	{"rtas", "ppc64: the RTAS lock, the call in its argument buffer, the CPUs calling RTAS", "",
+	 lc_cmd_rtas},
 	{"cache", "write the symbol and type caches of a -dbg vmlinux (the argument is it)", "",
 	 lc_cmd_cache},
 	{"extract", "write a minimal dump holding only the pages the analyses read",

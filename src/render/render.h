@@ -14,6 +14,7 @@
 
 struct lc_lock_report;
 struct lc_ipi_report;
+struct lc_rtas_report;
 
 enum lc_render_format {
 	LC_RENDER_TEXT,
@@ -22,6 +23,7 @@ enum lc_render_format {
 
 void lc_render_locks(const struct lc_lock_report *r, enum lc_render_format fmt, FILE *out);
 void lc_render_ipi(const struct lc_ipi_report *r, enum lc_render_format fmt, FILE *out);
+void lc_render_rtas(const struct lc_rtas_report *r, enum lc_render_format fmt, FILE *out);
 
 /* ---- pieces shared by the renderers (render_common.c) ---- */
 
