@@ -495,6 +495,15 @@ static void scan_cpu_stack(struct lc_program *prog, struct lc_unwind_cache *cach
 	else
 		snprintf(st->irqs.reason, sizeof(st->irqs.reason), "no registers");
 	s->cpu_has_stack[c] = st->count > 0;
+	/* Say why the scan gave nothing where the CPU is listed (add_missing came first). */
+	if (!st->count && st->stopped && s->nmissing && s->missing_cpus[s->nmissing - 1] == (int)c) {
+		char *with;
+		if (asprintf(&with, "%s; its running task's stack gave no frames: %s",
+			     s->missing_reasons[s->nmissing - 1], st->stopped) >= 0) {
+			free(s->missing_reasons[s->nmissing - 1]);
+			s->missing_reasons[s->nmissing - 1] = with;
+		}
+	}
 }
 
 static struct lc_error *build_cpu_stacks(struct lc_program *prog, struct lc_unwind_cache *cache,

@@ -546,12 +546,14 @@ void lc_arm64_scan_running(struct lc_unwinder *uw, struct lc_stack *st, uint64_t
 		return;
 	}
 	/* Page by page: a page missing from the dump only breaks the chains through it. */
-	for (uint64_t a = lo; a < hi;) {
+	unsigned pages = 0, unreadable = 0;
+	for (uint64_t a = lo; a < hi; pages++) {
 		uint64_t end = (a | 4095) + 1 < hi ? (a | 4095) + 1 : hi;
 		uint8_t *buf = (uint8_t *)(w + (a - lo) / 8);
 		struct lc_error *err = uw->read(uw->read_arg, a, buf, (size_t)(end - a));
 		if (err) {
 			lc_error_destroy(err);
+			unreadable++;
 			memset(buf, 0xff, (size_t)(end - a)); /* never a record: misaligned fp */
 		} else {
 			for (size_t k = 0; k < (end - a) / 8; k++)
@@ -574,8 +576,14 @@ void lc_arm64_scan_running(struct lc_unwinder *uw, struct lc_stack *st, uint64_t
 			cur = i;
 	}
 	if (cur == n) {
-		lc_stack_stop(st, false,
-			      "no chain of frame records reaches the end of the task stack");
+		if (unreadable)
+			lc_stack_stop(st, false,
+				      "no chain of frame records reaches the end of the task stack "
+				      "(%u of its %u pages are not in the dump)",
+				      unreadable, pages);
+		else
+			lc_stack_stop(st, false,
+				      "no chain of frame records reaches the end of the task stack");
 		goto out;
 	}
 	for (;;) {
