@@ -738,7 +738,17 @@ def check_locks(lockcore, dump, truth, module=None):
             expect("%s %s kind" % (tag, name), LOCK_FAMILY.get(l["kind"], l["kind"]),
                    LOCK_FAMILY.get(t["kind"], t["kind"]))
         o = l["owner"]
-        if t.get("owner_pid") is not None:
+        if t.get("kind") == "semaphore":
+            # A semaphore records no owner (the truth's comes from the scenario's printk
+            # line): lockcore must say so, not guess one.
+            if o.get("pid") not in (None, -1) or o.get("confidence") not in (None, "none"):
+                fail("%s %s: a semaphore owner reported (pid %r, %r): semaphores record none"
+                     % (tag, name, o.get("pid"), o.get("confidence")))
+            if "record no owner" not in (o.get("evidence") or ""):
+                fail("%s %s: owner evidence %r does not say semaphores record no owner"
+                     % (tag, name, o.get("evidence")))
+            check_waiter_order(tag, t, l)
+        elif t.get("owner_pid") is not None:
             expect("%s %s owner pid" % (tag, name), o.get("pid"), t["owner_pid"])
             expect("%s %s owner cpu" % (tag, name), o.get("cpu"), t["owner_cpu"])
             if o.get("confidence") not in ("exact", "high", "medium", "low"):
@@ -755,6 +765,36 @@ def check_locks(lockcore, dump, truth, module=None):
             for key in ("cpu", "spinning", "irqs_disabled", "mode"):
                 if key in tw:
                     expect("%s %s waiter %d %s" % (tag, name, pid, key), w.get(key), tw[key])
+        if t.get("osq"):
+            check_waiter_order(tag, t, l)
+
+
+def check_waiter_order(tag, t, l):
+    """A sleeping lock's waiters in order: the CPUs of its optimistic-spin queue
+    (osq) head first, as drgn walked it, then its wait_list as drgn read it.
+    Each osq waiter's evidence names its position and the spin function its CPU's
+    stack shows in the truth (mutex_spin_on_owner for the head, osq_lock behind)."""
+    name = t["symbol"]
+    osq = t.get("osq") or {}
+    chain = osq.get("chain_cpus", [])
+    ws = l["waiters"]
+    expect("%s %s osq waiter cpus" % (tag, name), [w["cpu"] for w in ws[:len(chain)]], chain)
+    for k, w in enumerate(ws[:len(chain)]):
+        ev = w.get("evidence") or ""
+        want = "#%d of %d in the lock's osq (tail cpu %d)" % (k + 1, len(chain), osq["tail_cpu"])
+        if want not in ev or not w.get("spinning"):
+            fail("%s %s: osq waiter cpu %d: evidence %r lacks %r (spinning %r)"
+                 % (tag, name, w["cpu"], ev, want, w.get("spinning")))
+        fn = (osq.get("spinning_in") or {}).get(str(w["cpu"]))
+        if fn and " %s+0x" % fn not in ev:
+            fail("%s %s: osq waiter cpu %d: evidence %r does not name %s"
+                 % (tag, name, w["cpu"], ev, fn))
+    if chain and "%d optimistic spinner" % len(chain) not in l.get("state", ""):
+        fail("%s %s: state %r does not count %d optimistic spinners"
+             % (tag, name, l.get("state"), len(chain)))
+    if "wait_list_pids" in t:
+        expect("%s %s wait_list order" % (tag, name), [w["pid"] for w in ws[len(chain):]],
+               t["wait_list_pids"])
 
 
 def func_of(sym):

@@ -301,6 +301,51 @@ static void test_generic_queue(void)
 	CHECK(n == 1 && q[0] == &nodes[3]);
 }
 
+static void test_osq_queue(void)
+{
+	/*
+	 * Per-CPU osq nodes at 0x1000 + cpu * 0x100. Lock A: cpu 2 holds the osq (fast
+	 * path: its prev is stale, naming cpu 4's node, which no longer links to it), cpu 0
+	 * queued behind it, cpu 3 the tail. cpu 1 was handed lock B's osq by cpu 4 (locked,
+	 * prev still cpu 4, whose next was cleared on the hand-over). cpu 5 never queued.
+	 */
+	struct lc_osq_node nodes[] = {
+		{.addr = 0x1000, .next = 0x1300, .prev = 0x1200, .cpu = 0, .encoded_cpu = 1},
+		{.addr = 0x1100,
+		 .next = 0,
+		 .prev = 0x1400,
+		 .cpu = 1,
+		 .encoded_cpu = 2,
+		 .locked = 1},
+		{.addr = 0x1200, .next = 0x1000, .prev = 0x1400, .cpu = 2, .encoded_cpu = 3},
+		{.addr = 0x1300, .next = 0, .prev = 0x1000, .cpu = 3, .encoded_cpu = 4},
+		{.addr = 0x1400, .next = 0x1100, .prev = 0, .cpu = 4, .encoded_cpu = 5},
+		{.addr = 0x1500, .next = 0, .prev = 0, .cpu = 5, .encoded_cpu = 0},
+	};
+	const size_t nn = LC_ARRAY_SIZE(nodes);
+	const struct lc_osq_node *q[8];
+	size_t n = lc_osq_queue(nodes, nn, 4, q, 8);
+	CHECK_EQ_U64(n, 3);
+	CHECK(n == 3 && q[0] == &nodes[2] && q[1] == &nodes[0] && q[2] == &nodes[3]);
+	/* the handed-over head stops the walk although cpu 4's node still links to it */
+	n = lc_osq_queue(nodes, nn, 2, q, 8);
+	CHECK(n == 1 && q[0] == &nodes[1]);
+	/* empty, a CPU that never queued, a CPU with no node, max */
+	CHECK_EQ_U64(lc_osq_queue(nodes, nn, 0, q, 8), 0);
+	CHECK_EQ_U64(lc_osq_queue(nodes, nn, 6, q, 8), 0);
+	CHECK_EQ_U64(lc_osq_queue(nodes, nn, 9, q, 8), 0);
+	n = lc_osq_queue(nodes, nn, 4, q, 2);
+	CHECK(n == 2 && q[0] == &nodes[0] && q[1] == &nodes[3]);
+	CHECK_EQ_U64(lc_osq_queue(nodes, nn, 4, q, 0), 0);
+	/* a loop in the links (torn or corrupt nodes) ends the walk */
+	struct lc_osq_node loop[] = {
+		{.addr = 0x2000, .next = 0x2100, .prev = 0x2100, .cpu = 0, .encoded_cpu = 1},
+		{.addr = 0x2100, .next = 0x2000, .prev = 0x2000, .cpu = 1, .encoded_cpu = 2},
+	};
+	n = lc_osq_queue(loop, 2, 2, q, 8);
+	CHECK(n == 2 && q[0] == &loop[0] && q[1] == &loop[1]);
+}
+
 int main(void)
 {
 	init_cycles();
@@ -311,5 +356,6 @@ int main(void)
 	test_token();
 	test_ppc_queue();
 	test_generic_queue();
+	test_osq_queue();
 	CHECK_DONE();
 }

@@ -10,7 +10,9 @@
  * lock's queue, or the lock is held with the pending bit set and the CPU
  * queued nowhere. A sleeper is matched through its waiter structure linked
  * into the lock's wait_list: the one DWARF's lock holds, else one on its own
- * stack.
+ * stack. A mutex or rwsem waiter that spins optimistically (running, while
+ * the owner runs) is found from the lock's optimistic-spin queue (osq), whose
+ * tail names the last queued CPU and whose per-CPU nodes link the rest.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -271,7 +273,14 @@ struct ctx {
 	/* x86 under a hypervisor: waiters spin test-and-set on the locked byte, unqueued */
 	bool virt_spin_lock;
 	uint64_t rw_wait_lock_off;
-	struct lc_mcs_nodes qn; /* in-use MCS nodes of every CPU */
+	struct lc_mcs_nodes qn;	 /* in-use MCS nodes of every CPU */
+	struct lc_osq_nodes osq; /* every CPU's optimistic-spin queue node */
+	/* per CPU: the sleeping lock its stack shows it spinning on optimistically, and how */
+	struct opt_spin {
+		uint64_t lock;
+		enum lc_irq_state irqs;
+		char how[160];
+	} * opt;
 	/* per CPU: the lock it spins on (0 = none), to keep waiters from being owners */
 	uint64_t *spins_on;
 	/* preempt_disable() counts (CONFIG_PREEMPT_COUNT): spin locks raise preempt_count */
@@ -1003,6 +1012,297 @@ static void find_sleeper(struct ctx *c, const struct lc_task *t)
 			t->pid, t->comm, st->frames[i].function);
 }
 
+/* ---- optimistic spinners of sleeping locks (mutex, rwsem) ---- */
+
+/*
+ * Functions a task is in only while it spins on a sleeping lock's owner, with
+ * the parameter naming the lock: osq_lock() gets the lock's osq, the others
+ * the lock. LC_LOCK_UNKNOWN: the callers say which kind.
+ */
+static const struct {
+	const char *name;
+	enum lc_lock_kind kind;
+	const char *param;
+	bool osq_param;
+} opt_functions[] = {
+	{"osq_lock", LC_LOCK_UNKNOWN, "lock", true},
+	{"mutex_spin_on_owner", LC_LOCK_MUTEX, "lock", false},
+	{"mutex_optimistic_spin", LC_LOCK_MUTEX, "lock", false},
+	{"rwsem_spin_on_owner", LC_LOCK_RWSEM, "sem", false},
+	{"rwsem_optimistic_spin", LC_LOCK_RWSEM, "sem", false},
+};
+
+static int opt_function(const char *function)
+{
+	if (!function)
+		return -1;
+	size_t len = strcspn(function, ".");
+	for (size_t i = 0; i < LC_ARRAY_SIZE(opt_functions); i++) {
+		if (strlen(opt_functions[i].name) == len &&
+		    !memcmp(function, opt_functions[i].name, len))
+			return (int)i;
+	}
+	return -1;
+}
+
+static const char *lock_type_name(enum lc_lock_kind kind)
+{
+	return kind == LC_LOCK_MUTEX ? "struct mutex" : "struct rw_semaphore";
+}
+
+/*
+ * The osq of the lock at addr, head first (0 when empty, unreadable, or the
+ * kernel has no osq). *tail gets osq.tail as read.
+ */
+static size_t osq_of(struct ctx *c, uint64_t addr, enum lc_lock_kind kind, uint32_t *tail,
+		     const struct lc_osq_node **out, size_t max)
+{
+	uint64_t v;
+	*tail = 0;
+	if (!c->osq.count ||
+	    failed(lc_read_member(c->prog, addr, lock_type_name(kind), "osq.tail.counter", &v)))
+		return 0;
+	*tail = (uint32_t)v;
+	return lc_osq_queue(c->osq.nodes, c->osq.count, *tail, out, max);
+}
+
+/* A mutex or rwsem a spinner on cpu can be waiting for: held by a task that is not cpu's. */
+static bool opt_owner_fits(struct ctx *c, uint64_t addr, enum lc_lock_kind kind, int cpu)
+{
+	uint64_t a, b, owner = 0;
+	if (kind == LC_LOCK_MUTEX) {
+		struct lc_mutex_state m;
+		if (failed(lc_read_member(c->prog, addr, "struct mutex", "owner.counter", &a)))
+			return false;
+		lc_mutex_decode(a, &m);
+		owner = m.owner;
+	} else {
+		struct lc_rwsem_state r;
+		if (failed(lc_read_member(c->prog, addr, "struct rw_semaphore", "count.counter",
+					  &a)) ||
+		    failed(lc_read_member(c->prog, addr, "struct rw_semaphore", "owner.counter",
+					  &b)))
+			return false;
+		lc_rwsem_decode(a, b, c->prog->ptr_size, &r);
+		if (!r.locked)
+			return false;
+		owner = r.owner;
+	}
+	const struct lc_task *t = owner ? task_by_address(c, owner) : NULL;
+	return t && (cpu < 0 || (unsigned)cpu >= c->k->nr_cpu_ids || c->k->cpus[cpu].curr != owner);
+}
+
+/*
+ * How a lock at addr of the given kind fits the spinner on st's CPU: 3 its node
+ * is in the lock's osq, 2 it is on the lock's wait_list (the first waiter
+ * spins on the owner without the osq), 0 no.
+ */
+static int opt_fit(struct ctx *c, const struct lc_stack *st, uint64_t addr, enum lc_lock_kind kind,
+		   bool osq_param, char *why, size_t size)
+{
+	if (addr & 7 || !opt_owner_fits(c, addr, kind, st->cpu))
+		return 0;
+	const struct lc_osq_node *q[64];
+	uint32_t tail;
+	size_t n = osq_of(c, addr, kind, &tail, q, LC_ARRAY_SIZE(q));
+	for (size_t k = 0; k < n; k++) {
+		if (q[k]->cpu == st->cpu) {
+			snprintf(why, size, "its osq node is #%zu of %zu in the lock's osq", k + 1,
+				 n);
+			return 3;
+		}
+	}
+	struct waiter_layout wl;
+	if (osq_param ||
+	    failed(waiter_layout(c, kind == LC_LOCK_MUTEX ? W_MUTEX : W_RWSEM_WRITE, &wl)) ||
+	    !on_wait_list(c, addr, &wl, st->task))
+		return 0;
+	snprintf(why, size, "it is on the lock's wait_list and spins on the owner outside the osq");
+	return 2;
+}
+
+/*
+ * A CPU spinning on a mutex's or rwsem's owner: the lock from DWARF (-k) or
+ * the values its lock frames hold, kept when the lock's osq (or wait_list)
+ * has this CPU. Only records the lock and how it was found: the waiters come
+ * from the osq walk when the lock is filled in.
+ */
+static void find_opt_spinner(struct ctx *c, const struct lc_stack *st)
+{
+	size_t i;
+	int fi = -1;
+	if (st->cpu < 0 || (unsigned)st->cpu >= c->k->nr_cpu_ids)
+		return;
+	for (i = 0; i < st->count && i < 8 && fi < 0; i++)
+		fi = opt_function(st->frames[i].function);
+	if (fi < 0)
+		return;
+	i--;
+	enum lc_lock_kind kinds[2] = {opt_functions[fi].kind, LC_LOCK_UNKNOWN};
+	if (kinds[0] == LC_LOCK_UNKNOWN) {
+		/* osq_lock: its callers say whose osq, else try both */
+		kinds[0] = LC_LOCK_MUTEX;
+		kinds[1] = LC_LOCK_RWSEM;
+		for (size_t j = i + 1; j < st->count && j <= i + 3; j++) {
+			enum wait_class o = classify(st->frames[j].function);
+			const char *fn = st->frames[j].function;
+			if (o == W_MUTEX || (fn && !strncmp(fn, "mutex_", 6))) {
+				kinds[1] = LC_LOCK_UNKNOWN;
+				break;
+			}
+			if (o == W_RWSEM_READ || o == W_RWSEM_WRITE ||
+			    (fn && !strncmp(fn, "rwsem_", 6))) {
+				kinds[0] = LC_LOCK_RWSEM;
+				kinds[1] = LC_LOCK_UNKNOWN;
+				break;
+			}
+		}
+	}
+	struct candidate *cs = calloc(MAX_CANDIDATES, sizeof(*cs));
+	if (!cs)
+		return;
+	size_t n = 0;
+	char dwarf_why[160] = "";
+	if (c->debuginfo) {
+		char where[sizeof(cs->where)];
+		uint64_t v;
+		if (dwarf_lock(c, st, i, opt_functions[fi].param, &v, where, sizeof(where),
+			       dwarf_why, sizeof(dwarf_why)))
+			cand_add(cs, &n, v, SOURCE_DWARF, where);
+	}
+	gather_candidates(c, st, i, cs, &n);
+	int best = -1, best_score = -1;
+	uint64_t best_lock = 0;
+	enum lc_lock_kind best_kind = LC_LOCK_UNKNOWN;
+	char best_why[120] = "";
+	for (size_t k = 0; k < n; k++) {
+		for (int kk = 0; kk < 2 && kinds[kk] != LC_LOCK_UNKNOWN; kk++) {
+			uint64_t lock = cs[k].value, osq_off = 0;
+			if (opt_functions[fi].osq_param) {
+				if (failed(lc_types_offsetof(c->types, lock_type_name(kinds[kk]),
+							     "osq", &osq_off)) ||
+				    lock < osq_off)
+					continue;
+				lock -= osq_off;
+			}
+			char why[120];
+			int fit = opt_fit(c, st, lock, kinds[kk], opt_functions[fi].osq_param, why,
+					  sizeof(why));
+			if (!fit)
+				continue;
+			char sym[8];
+			int named =
+				lc_locks_symbolize(c->prog, lock, sym, sizeof(sym), NULL)[0] != 0;
+			int score = cs[k].source == SOURCE_DWARF
+					    ? 1000 + fit
+					    : fit * 10 + cs[k].source * 2 + named;
+			if (score > best_score) {
+				best_score = score;
+				best = (int)k;
+				best_lock = lock;
+				best_kind = kinds[kk];
+				snprintf(best_why, sizeof(best_why), "%s", why);
+			}
+		}
+	}
+	const struct lc_frame *f = &st->frames[i];
+	if (best < 0) {
+		problem(c,
+			"cpu %d spins in %s (optimistic spinning on a sleeping lock's owner) but no "
+			"value in its registers or lock frames is a lock whose osq or wait_list has it",
+			st->cpu, f->function);
+		free(cs);
+		return;
+	}
+	if (lock_get(c, best_lock, best_kind)) {
+		bool exact;
+		const struct lc_irq_info *irqs;
+		context_regs(st, i, &exact, &irqs);
+		struct opt_spin *o = &c->opt[st->cpu];
+		o->lock = best_lock;
+		o->irqs = irqs->state;
+		lc_text_printf(o->how, sizeof(o->how), "%sin %s+0x%" PRIx64 ", lock in %.100s",
+			       st->scanned ? "no registers, frame records show it " : "",
+			       f->function, f->offset, cs[best].where);
+	}
+	free(cs);
+}
+
+/* The optimistic-spin function on cpu's stack, for a spinner found by the osq walk alone. */
+static const char *opt_frame(struct ctx *c, int cpu, uint64_t *offset)
+{
+	if (cpu < 0 || (unsigned)cpu >= c->stacks->nr_cpus || !c->stacks->cpu_has_stack[cpu])
+		return NULL;
+	const struct lc_stack *st = &c->stacks->cpus[cpu];
+	for (size_t i = 0; i < st->count && i < 8; i++) {
+		if (opt_function(st->frames[i].function) >= 0) {
+			*offset = st->frames[i].offset;
+			return st->frames[i].function;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The CPUs in a mutex's or rwsem's osq, head first, as spinning waiters: the
+ * head holds the osq and spins on the owner, the others spin on their own
+ * node until their predecessor hands the osq on.
+ */
+static void osq_waiters(struct ctx *c, struct lc_lock *l)
+{
+	const struct lc_osq_node *q[64];
+	uint32_t tail;
+	size_t n = osq_of(c, l->address, l->kind, &tail, q, LC_ARRAY_SIZE(q));
+	if (!tail)
+		return;
+	if (!n) {
+		problem(c,
+			"%s 0x%" PRIx64 ": osq tail 0x%" PRIx32 " names no CPU whose osq node is "
+			"queued",
+			lc_lock_kind_name(l->kind), l->address, tail);
+		return;
+	}
+	size_t len = strlen(l->state);
+	snprintf(l->state + len, sizeof(l->state) - len, ", %zu optimistic spinner%s (osq)", n,
+		 n == 1 ? "" : "s");
+	for (size_t k = 0; k < n; k++) {
+		int cpu = q[k]->cpu;
+		uint64_t task = c->k->cpus[cpu].curr;
+		const struct lc_task *t = task_by_address(c, task);
+		struct lc_lock_waiter *w = waiter_add(l, task, t ? t->pid : -1);
+		if (!w)
+			return;
+		w->cpu = cpu;
+		w->spinning = true;
+		if (t)
+			snprintf(w->comm, sizeof(w->comm), "%s", t->comm);
+		const struct opt_spin *o = &c->opt[cpu];
+		if (o->lock == l->address)
+			w->irqs = o->irqs;
+		else if ((unsigned)cpu < c->stacks->nr_cpus && c->stacks->cpu_has_stack[cpu])
+			w->irqs = c->stacks->cpus[cpu].irqs.state;
+		char role[64];
+		if (k == 0)
+			snprintf(role, sizeof(role), "holds the osq and spins on the owner");
+		else
+			snprintf(role, sizeof(role), "queued behind cpu %d", q[k - 1]->cpu);
+		lc_text_printf(
+			w->evidence, sizeof(w->evidence),
+			"optimistic spinner, #%zu of %zu in the lock's osq (tail cpu %d), %s",
+			k + 1, n, (int)tail - 1, role);
+		uint64_t off = 0;
+		const char *fn;
+		if (o->lock == l->address)
+			lc_text_appendf(w->evidence, sizeof(w->evidence), "; %s", o->how);
+		else if ((fn = opt_frame(c, cpu, &off)))
+			lc_text_appendf(w->evidence, sizeof(w->evidence), "; in %s+0x%" PRIx64, fn,
+					off);
+		else
+			lc_text_appendf(w->evidence, sizeof(w->evidence),
+					"; its stack shows no optimistic-spin function");
+	}
+}
+
 /* ---- filling in each lock ---- */
 
 static void owner_from_task(struct ctx *c, struct lc_lock_owner *o, uint64_t task,
@@ -1052,12 +1352,20 @@ static void wait_list_waiters(struct ctx *c, struct lc_lock *l, const struct wai
 		struct lc_lock_waiter *lw = waiter_add(l, task, t ? t->pid : -1);
 		if (!lw)
 			break;
+		if (lw->evidence[0])
+			continue; /* in the osq too: a torn read; its osq record stands */
+		/*
+		 * The first waiter of a mutex spins on the owner outside the osq (in task
+		 * state D): on a CPU whose stack shows it spinning for this lock.
+		 */
+		bool opt = t && t->current_on >= 0 && (unsigned)t->current_on < c->k->nr_cpu_ids &&
+			   c->opt[t->current_on].lock == l->address;
 		if (t) {
 			snprintf(lw->comm, sizeof(lw->comm), "%s", t->comm);
 			lw->cpu = t->current_on >= 0 ? t->current_on : t->cpu;
-			lw->spinning = t->current_on >= 0 && t->state == 'R';
+			lw->spinning = t->current_on >= 0 && (t->state == 'R' || opt);
 		}
-		lw->irqs = LC_IRQS_ON;
+		lw->irqs = opt ? c->opt[t->current_on].irqs : LC_IRQS_ON;
 		/* enum rwsem_waiter_type: RWSEM_WAITING_FOR_WRITE 0, RWSEM_WAITING_FOR_READ 1 */
 		if (l->kind == LC_LOCK_RWSEM)
 			lw->mode = type ? 'r' : 'w';
@@ -1070,6 +1378,9 @@ static void wait_list_waiters(struct ctx *c, struct lc_lock *l, const struct wai
 			 "in the lock's wait_list (waiter at 0x%" PRIx64 "%s)%s%.120s", w,
 			 t ? "" : ", task not in the task list", dwarf ? "; lock from " : "",
 			 dwarf ? dwarf : "");
+		if (opt)
+			lc_text_appendf(lw->evidence, sizeof(lw->evidence),
+					"; spins on the owner %s", c->opt[t->current_on].how);
 	}
 	lc_u64set_deinit(&seen);
 }
@@ -1151,8 +1462,11 @@ static void fill_sleeping_lock(struct ctx *c, struct lc_lock *l)
 		l->held = a == 0;
 		snprintf(l->state, sizeof(l->state), "count %" PRIu64, a);
 		snprintf(l->owner.evidence, sizeof(l->owner.evidence),
-			 "semaphores record no owner");
+			 "semaphores record no owner%s",
+			 a == 0 ? " (count 0: every unit is taken)" : "");
 	}
+	if (l->kind != LC_LOCK_SEMAPHORE)
+		osq_waiters(c, l);
 	wait_list_waiters(c, l, &wl);
 	return;
 fail:
@@ -1599,9 +1913,11 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 		return lc_error_prefix(err, "finding locks");
 	c.r = calloc(1, sizeof(*c.r));
 	c.spins_on = calloc(c.k->nr_cpu_ids + 1, sizeof(*c.spins_on));
-	if (!c.r || !c.spins_on) {
+	c.opt = calloc(c.k->nr_cpu_ids + 1, sizeof(*c.opt));
+	if (!c.r || !c.spins_on || !c.opt) {
 		free(c.r);
 		free(c.spins_on);
+		free(c.opt);
 		return lc_error_nomem;
 	}
 	if ((err = lc_tasks_get(prog, &c.tasks))) {
@@ -1619,10 +1935,14 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 		c.rw_wait_lock_off = 4;
 	if ((err = lc_mcs_nodes_read(prog, c.k, &c.sl, &c.qn)))
 		problem_err(&c, err, "MCS queue nodes");
+	/* No osq_node: no optimistic spinning (CONFIG_*_SPIN_ON_OWNER off), nothing to say. */
+	lc_error_destroy(lc_osq_nodes_read(prog, c.k, &c.osq));
 
 	for (unsigned cpu = 0; cpu < c.stacks->nr_cpus; cpu++) {
-		if (c.stacks->cpu_has_stack[cpu] && c.stacks->cpus[cpu].count)
+		if (c.stacks->cpu_has_stack[cpu] && c.stacks->cpus[cpu].count) {
 			find_spinner(&c, &c.stacks->cpus[cpu]);
+			find_opt_spinner(&c, &c.stacks->cpus[cpu]);
+		}
 	}
 	for (size_t i = 0; c.tasks && i < c.tasks->count; i++) {
 		const struct lc_task *t = &c.tasks->tasks[i];
@@ -1653,7 +1973,9 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 	}
 	c.r->count = keep;
 	lc_mcs_nodes_deinit(&c.qn);
+	lc_osq_nodes_deinit(&c.osq);
 	free(c.spins_on);
+	free(c.opt);
 	free(c.dwarf_sleepers);
 	*ret = c.r;
 	return NULL;

@@ -36,7 +36,7 @@ struct lc_lock_waiter {
 	bool spinning;		/* burning a CPU (spinning locks, optimistic spinners) */
 	enum lc_irq_state irqs; /* of the spinning context; sleepers have IRQs on */
 	char mode;		/* 'r' or 'w' for rwlocks and rwsems, else 0 */
-	char evidence[200];
+	char evidence[256];
 };
 
 struct lc_lock_owner {

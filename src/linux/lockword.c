@@ -296,6 +296,49 @@ size_t lc_mcs_queue(const struct lc_mcs_node *nodes, size_t n, uint64_t lock, in
 	return len;
 }
 
+static const struct lc_osq_node *osq_by_addr(const struct lc_osq_node *nodes, size_t n,
+					     uint64_t addr)
+{
+	for (size_t i = 0; addr && i < n; i++) {
+		if (nodes[i].addr == addr)
+			return &nodes[i];
+	}
+	return NULL;
+}
+
+size_t lc_osq_queue(const struct lc_osq_node *nodes, size_t n, uint32_t tail,
+		    const struct lc_osq_node **out, size_t max)
+{
+	const struct lc_osq_node *q = NULL;
+	for (size_t i = 0; tail && i < n && !q; i++) {
+		/* the queuer wrote node->cpu before it swapped itself into the tail */
+		if (nodes[i].cpu >= 0 && (uint64_t)nodes[i].cpu + 1 == tail &&
+		    nodes[i].encoded_cpu == tail)
+			q = &nodes[i];
+	}
+	if (!q || !max)
+		return 0;
+	size_t len = 0;
+	out[len++] = q;
+	while (len < max && !q->locked) {
+		const struct lc_osq_node *pred = osq_by_addr(nodes, n, q->prev);
+		if (!pred || pred->next != q->addr || pred->encoded_cpu != (uint32_t)pred->cpu + 1)
+			break;
+		bool cycle = false;
+		for (size_t i = 0; i < len; i++)
+			cycle |= out[i] == pred;
+		if (cycle)
+			break;
+		out[len++] = q = pred;
+	}
+	for (size_t i = 0; i < len / 2; i++) {
+		const struct lc_osq_node *t = out[i];
+		out[i] = out[len - 1 - i];
+		out[len - 1 - i] = t;
+	}
+	return len;
+}
+
 void lc_semaphore_decode(uint32_t count, uint64_t wait_list_head, uint64_t wait_list_next,
 			 struct lc_semaphore_state *ret)
 {

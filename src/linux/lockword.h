@@ -204,6 +204,30 @@ struct lc_mcs_node {
 size_t lc_mcs_queue(const struct lc_mcs_node *nodes, size_t n, uint64_t lock, int tail_cpu,
 		    int tail_idx, const struct lc_mcs_node **out, size_t max);
 
+/*
+ * One CPU's struct optimistic_spin_node (kernel/locking/osq_lock.c), the
+ * per-CPU node of the optimistic-spin queue ("osq") that mutexes and rwsems
+ * keep so that only one waiter at a time spins on the owner.
+ */
+struct lc_osq_node {
+	uint64_t addr;	      /* this CPU's node */
+	uint64_t next, prev;  /* as read; prev is only meaningful while queued */
+	int cpu;	      /* whose node it is */
+	uint32_t encoded_cpu; /* node->cpu as read: cpu + 1 once the CPU has queued anywhere */
+	uint32_t locked;      /* 1: handed the osq by its predecessor */
+};
+/*
+ * The optimistic-spin queue of a lock whose osq.tail is tail (the last
+ * queued CPU + 1, 0 = empty), head first. From the tail's node back through
+ * prev while the predecessor's next points back at the node: a node stops
+ * the walk (it holds the osq) when it was handed it (locked), when its prev
+ * names no node, or when that node does not link to it (prev is left stale
+ * by a fast-path acquire). Returns the length, 0 when the tail names no CPU's
+ * node or that node does not carry the tail's CPU; stops at max and at loops.
+ */
+size_t lc_osq_queue(const struct lc_osq_node *nodes, size_t n, uint32_t tail,
+		    const struct lc_osq_node **out, size_t max);
+
 /* struct semaphore: count and whether wait_list is empty. */
 struct lc_semaphore_state {
 	uint32_t count;

@@ -17,6 +17,11 @@ enum {
 	/* Only when the types lack struct mcs_spinlock: its layout since 4.2 */
 	MCS_NEXT_FALLBACK = 0,
 	MCS_COUNT_FALLBACK = 12,
+	/* struct optimistic_spin_node { next, prev; int locked; int cpu; } since 4.3 */
+	OSQ_NEXT_FALLBACK = 0,
+	OSQ_PREV_FALLBACK = 8,
+	OSQ_LOCKED_FALLBACK = 16,
+	OSQ_CPU_FALLBACK = 20,
 };
 
 /* For probes whose failure only selects a fallback. */
@@ -241,4 +246,54 @@ void lc_mcs_nodes_deinit(struct lc_mcs_nodes *nodes)
 {
 	free(nodes->nodes);
 	*nodes = (struct lc_mcs_nodes){0};
+}
+
+struct lc_error *lc_osq_nodes_read(struct lc_program *prog, const struct lc_kernel *k,
+				   struct lc_osq_nodes *ret)
+{
+	struct lc_types *types;
+	uint64_t base, addr;
+	*ret = (struct lc_osq_nodes){0};
+	struct lc_error *err = lc_program_types(prog, &types);
+	if (!err)
+		err = lc_symbol_address(prog, "osq_node", &base);
+	if (err)
+		return err;
+	const char *t = "struct optimistic_spin_node";
+	uint64_t next_off = OSQ_NEXT_FALLBACK, prev_off = OSQ_PREV_FALLBACK,
+		 locked_off = OSQ_LOCKED_FALLBACK, cpu_off = OSQ_CPU_FALLBACK;
+	lc_error_destroy(lc_types_offsetof(types, t, "next", &next_off));
+	lc_error_destroy(lc_types_offsetof(types, t, "prev", &prev_off));
+	lc_error_destroy(lc_types_offsetof(types, t, "locked", &locked_off));
+	lc_error_destroy(lc_types_offsetof(types, t, "cpu", &cpu_off));
+	for (unsigned cpu = 0; cpu < k->nr_cpu_ids; cpu++) {
+		if (!k->cpus[cpu].possible)
+			continue;
+		struct lc_osq_node q = {.cpu = (int)cpu};
+		uint64_t locked, enc;
+		err = lc_percpu_address(prog, base, cpu, &addr);
+		q.addr = addr;
+		if (!err)
+			err = lc_read_ulong(prog, addr + next_off, &q.next);
+		if (!err)
+			err = lc_read_ulong(prog, addr + prev_off, &q.prev);
+		if (!err)
+			err = lc_read_uint(prog, addr + locked_off, 4, &locked);
+		if (!err)
+			err = lc_read_uint(prog, addr + cpu_off, 4, &enc);
+		if (failed(err))
+			continue;
+		q.locked = (uint32_t)locked;
+		q.encoded_cpu = (uint32_t)enc;
+		if (lc_grow((void **)&ret->nodes, &ret->capacity, ret->count + 1,
+			    sizeof(*ret->nodes)))
+			ret->nodes[ret->count++] = q;
+	}
+	return NULL;
+}
+
+void lc_osq_nodes_deinit(struct lc_osq_nodes *nodes)
+{
+	free(nodes->nodes);
+	*nodes = (struct lc_osq_nodes){0};
 }

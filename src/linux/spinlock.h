@@ -56,4 +56,17 @@ struct lc_error *lc_mcs_nodes_read(struct lc_program *prog, const struct lc_kern
 				   struct lc_mcs_nodes *ret);
 void lc_mcs_nodes_deinit(struct lc_mcs_nodes *nodes);
 
+/* Every possible CPU's optimistic-spin queue node (per-CPU osq_node). */
+struct lc_osq_nodes {
+	struct lc_osq_node *nodes;
+	size_t count, capacity;
+};
+/*
+ * Nodes of CPUs whose per-CPU area cannot be read are left out; an error
+ * means none could be (no osq_node symbol: CONFIG_*_SPIN_ON_OWNER off).
+ */
+struct lc_error *lc_osq_nodes_read(struct lc_program *prog, const struct lc_kernel *k,
+				   struct lc_osq_nodes *ret);
+void lc_osq_nodes_deinit(struct lc_osq_nodes *nodes);
+
 #endif

@@ -114,6 +114,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (out[i]->next != out[i + 1]->addr || out[i]->lock != out[i + 1]->lock))
 			abort();
 	}
+	/* The same bytes as osq nodes: each CPU's node at a small address, links that meet. */
+	struct lc_osq_node on[16];
+	size_t on_n = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = nodes[i].addr ^ nodes[i].next << 8 ^ (uint64_t)nodes[i].idx << 16;
+		on[on_n++] = (struct lc_osq_node){.addr = 0x100 + (uint64_t)nodes[i].cpu * 16,
+						  .next = 0x100 + (x & 7) * 16,
+						  .prev = 0x100 + ((x >> 3) & 7) * 16,
+						  .cpu = nodes[i].cpu,
+						  .encoded_cpu = (uint32_t)((x >> 6) & 7),
+						  .locked = (uint32_t)((x >> 9) & 1)};
+	}
+	const struct lc_osq_node *oq[8];
+	size_t olen = lc_osq_queue(on, on_n, (uint32_t)(b & 15), oq, (size_t)(b >> 4) % 9);
+	if (olen > (b >> 4) % 9 || olen > on_n || (olen && oq[olen - 1]->encoded_cpu != (b & 15)))
+		abort();
+	for (size_t i = 0; i < olen; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (oq[i] == oq[j])
+				abort();
+		}
+		/* head first: each links to the next both ways, and only the head was handed it */
+		if (i + 1 < olen && (oq[i]->next != oq[i + 1]->addr ||
+				     oq[i + 1]->prev != oq[i]->addr || oq[i + 1]->locked))
+			abort();
+	}
 	struct lc_semaphore_state sem;
 	lc_semaphore_decode(w, a, b, &sem);
 	if (sem.held != (w == 0) || sem.waiters != (a != b))
