@@ -786,7 +786,7 @@ def check_waiter_order(tag, t, l):
             fail("%s %s: osq waiter cpu %d: evidence %r lacks %r (spinning %r)"
                  % (tag, name, w["cpu"], ev, want, w.get("spinning")))
         fn = (osq.get("spinning_in") or {}).get(str(w["cpu"]))
-        if fn and " %s+0x" % fn not in ev:
+        if fn and "in %s" % fn not in ev:
             fail("%s %s: osq waiter cpu %d: evidence %r does not name %s"
                  % (tag, name, w["cpu"], ev, fn))
     if chain and "%d optimistic spinner" % len(chain) not in l.get("state", ""):

@@ -1133,8 +1133,14 @@ static void find_opt_spinner(struct ctx *c, const struct lc_stack *st)
 	int fi = -1;
 	if (st->cpu < 0 || (unsigned)st->cpu >= c->k->nr_cpu_ids)
 		return;
-	for (i = 0; i < st->count && i < 8 && fi < 0; i++)
-		fi = opt_function(st->frames[i].function);
+	/* arm64 stopped at an IRQ vector: the callee of the frame's last call (see find_spinner) */
+	bool callee = false;
+	for (i = 0; i < st->count && i < 8 && fi < 0; i++) {
+		fi = opt_function(st->frames[i].call_function);
+		callee = fi >= 0;
+		if (fi < 0)
+			fi = opt_function(st->frames[i].function);
+	}
 	if (fi < 0)
 		return;
 	i--;
@@ -1163,7 +1169,8 @@ static void find_opt_spinner(struct ctx *c, const struct lc_stack *st)
 		return;
 	size_t n = 0;
 	char dwarf_why[160] = "";
-	if (c->debuginfo) {
+	/* a lost callee frame has no registers of its own to evaluate DWARF's location with */
+	if (c->debuginfo && !callee) {
 		char where[sizeof(cs->where)];
 		uint64_t v;
 		if (dwarf_lock(c, st, i, opt_functions[fi].param, &v, where, sizeof(where),
@@ -1206,11 +1213,12 @@ static void find_opt_spinner(struct ctx *c, const struct lc_stack *st)
 		}
 	}
 	const struct lc_frame *f = &st->frames[i];
+	const char *fn = callee ? f->call_function : f->function;
 	if (best < 0) {
 		problem(c,
 			"cpu %d spins in %s (optimistic spinning on a sleeping lock's owner) but no "
 			"value in its registers or lock frames is a lock whose osq or wait_list has it",
-			st->cpu, f->function);
+			st->cpu, fn);
 		free(cs);
 		return;
 	}
@@ -1221,9 +1229,17 @@ static void find_opt_spinner(struct ctx *c, const struct lc_stack *st)
 		struct opt_spin *o = &c->opt[st->cpu];
 		o->lock = best_lock;
 		o->irqs = irqs->state;
-		lc_text_printf(o->how, sizeof(o->how), "%sin %s+0x%" PRIx64 ", lock in %.100s",
-			       st->scanned ? "no registers, frame records show it " : "",
-			       f->function, f->offset, cs[best].where);
+		if (callee)
+			lc_text_printf(o->how, sizeof(o->how),
+				       "in %s (called from %s+0x%" PRIx64
+				       ", interrupted as it took an "
+				       "IRQ), lock in %.60s",
+				       fn, f->function, f->offset, cs[best].where);
+		else
+			lc_text_printf(o->how, sizeof(o->how),
+				       "%sin %s+0x%" PRIx64 ", lock in %.100s",
+				       st->scanned ? "no registers, frame records show it " : "",
+				       fn, f->offset, cs[best].where);
 	}
 	free(cs);
 }
@@ -1235,6 +1251,10 @@ static const char *opt_frame(struct ctx *c, int cpu, uint64_t *offset)
 		return NULL;
 	const struct lc_stack *st = &c->stacks->cpus[cpu];
 	for (size_t i = 0; i < st->count && i < 8; i++) {
+		if (opt_function(st->frames[i].call_function) >= 0) {
+			*offset = 0;
+			return st->frames[i].call_function;
+		}
 		if (opt_function(st->frames[i].function) >= 0) {
 			*offset = st->frames[i].offset;
 			return st->frames[i].function;
