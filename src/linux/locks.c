@@ -1263,6 +1263,20 @@ static const char *opt_frame(struct ctx *c, int cpu, uint64_t *offset)
 	return NULL;
 }
 
+/* An rwsem spinner's mode from its CPU's slow path frame ('r', 'w'; 0 when none shows). */
+static char rwsem_mode_on_stack(struct ctx *c, int cpu)
+{
+	if (cpu < 0 || (unsigned)cpu >= c->stacks->nr_cpus || !c->stacks->cpu_has_stack[cpu])
+		return 0;
+	const struct lc_stack *st = &c->stacks->cpus[cpu];
+	for (size_t i = 0; i < st->count && i < 12; i++) {
+		enum wait_class cls = classify(st->frames[i].function);
+		if (cls == W_RWSEM_READ || cls == W_RWSEM_WRITE)
+			return cls == W_RWSEM_READ ? 'r' : 'w';
+	}
+	return 0;
+}
+
 /*
  * The CPUs in a mutex's or rwsem's osq, head first, as spinning waiters: the
  * head holds the osq and spins on the owner, the others spin on their own
@@ -1296,6 +1310,8 @@ static void osq_waiters(struct ctx *c, struct lc_lock *l)
 		w->spinning = true;
 		if (t)
 			snprintf(w->comm, sizeof(w->comm), "%s", t->comm);
+		if (l->kind == LC_LOCK_RWSEM)
+			w->mode = rwsem_mode_on_stack(c, cpu);
 		const struct opt_spin *o = &c->opt[cpu];
 		if (o->lock == l->address)
 			w->irqs = o->irqs;
