@@ -336,7 +336,8 @@ static const struct lc_symbol *lazy_symbol(struct lazy *lz, uint32_t idx)
 	uint32_t next = idx + 1;
 	while (next < lz->t.num_syms && symbol_value(&lz->t, next) == sym->address)
 		next++;
-	sym->size = next < lz->t.num_syms ? symbol_value(&lz->t, next) - sym->address : 4096;
+	sym->size = lc_symbol_size(
+		sym->name, next < lz->t.num_syms ? symbol_value(&lz->t, next) - sym->address : 0);
 	lz->decoded[idx] = sym;
 	return sym;
 }

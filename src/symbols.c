@@ -138,7 +138,9 @@ struct lc_error *lc_symbols_finalize(struct lc_symbols *syms)
 			next = after->address;
 			have_next = true;
 		}
-		sym->size = have_next && next > sym->address ? next - sym->address : 4096;
+		sym->size = lc_symbol_size(sym->name, have_next && next > sym->address
+							       ? next - sym->address
+							       : 0);
 	}
 	lc_strmap_deinit(&syms->by_name);
 	/* Size the index once: growing it step by step would rehash 100k+ names repeatedly. */
@@ -171,6 +173,13 @@ const struct lc_symbol *lc_symbols_find(const struct lc_symbols *syms, const cha
 	if (!lc_strmap_get(&syms->by_name, name, &idx))
 		return NULL;
 	return &syms->syms[idx - 1];
+}
+
+uint64_t lc_symbol_size(const char *name, uint64_t gap)
+{
+	if (name && !strcmp(name, "__per_cpu_end"))
+		return 0;
+	return gap ? gap : 4096;
 }
 
 const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_t address)

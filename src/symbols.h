@@ -53,6 +53,14 @@ struct lc_error *lc_symbols_finalize(struct lc_symbols *syms);
 const struct lc_symbol *lc_symbols_find(const struct lc_symbols *syms, const char *name);
 /* The symbol containing address (largest address <= it, within its size), or NULL. */
 const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_t address);
+/*
+ * The size a symbol gets from the next symbol's address, gap (0 when it is the
+ * last one): a page for the last, nothing for the per-CPU section's end
+ * marker. x86_64 links per-CPU variables from 0, so the gap after
+ * __per_cpu_end reaches the kernel image and would name every direct-map and
+ * vmalloc address "__per_cpu_end+0x...".
+ */
+uint64_t lc_symbol_size(const char *name, uint64_t gap);
 /* Order of preference among aliases at one address: < 0 when x is the better name. */
 int lc_symbol_preference(const struct lc_symbol *x, const struct lc_symbol *y);
 /*

@@ -3,8 +3,7 @@
  * lockdep held_locks. struct held_lock packs class_idx, irq_context, trylock,
  * read, check, hardirqs_off, sync and references into bit fields whose
  * positions come from the types; the byte order decides how a bit offset maps
- * to the bytes, as in lc_read_member(). See lockdep.h: not proven on a real
- * dump.
+ * to the bytes, as in lc_read_member().
  */
 #include <stdarg.h>
 #include <stdio.h>

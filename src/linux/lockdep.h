@@ -6,9 +6,10 @@
  * taken and how (read, trylock). Exact holder evidence where a lock word names
  * nobody.
  *
- * Not proven on a real dump: no Debian kernel enables lockdep, so the layout
- * probe and the decoding are unit-tested on synthetic types and bytes only
- * (tests/test_lockdep.c); the reading of a live task's array is not tested.
+ * Proven on dumps of Debian's 6.1 source built with PROVE_LOCKING
+ * (fixtures/x86_64/6.1-lockdep: every entry equal to drgn's reading, lockdep
+ * on and after it turned itself off); the bit-field decoding in both byte
+ * orders is also unit-tested on synthetic types (tests/test_lockdep.c).
  */
 #ifndef LC_LINUX_LOCKDEP_H
 #define LC_LINUX_LOCKDEP_H
@@ -83,11 +84,14 @@ struct lc_error *lc_lockdep_held_locks(struct lc_program *prog, const struct lc_
 struct lc_error *lc_lockdep_tracking(struct lc_program *prog, bool *ret);
 
 /*
- * Exact holders for the locks of a report: every task whose held_locks name a
- * lock's dep_map and that is not one of its waiters (lock_acquire() records a
- * lock before it spins or sleeps for it). Overrides weaker owner evidence;
- * where a lock word names another holder, the word stands and the conflict
- * goes to problem(). Costs one type probe when the kernel has no lockdep.
+ * Every task's held_locks into r->lockdep, and exact holders for the locks of
+ * the report: every task whose held_locks name a lock's dep_map and that is
+ * not one of its waiters (lock_acquire() records a lock before it spins or
+ * sleeps for it). Overrides weaker owner evidence; where a lock word names
+ * another holder, the word stands and the conflict goes to problem(). Once
+ * lockdep stopped (debug_locks 0) entries may be stale: they only name
+ * holders nothing else names, with low confidence. Costs one type probe
+ * when the kernel has no lockdep.
  */
 void lc_lockdep_attribute(struct lc_program *prog, struct lc_lock_report *r,
 			  void (*problem)(void *arg, const char *msg), void *arg);

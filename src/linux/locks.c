@@ -88,6 +88,8 @@ static bool is_lock_type(const struct lc_type *t)
 		"rw_semaphore",
 		"semaphore",
 		"percpu_rw_semaphore",
+		/* a lockdep held_locks entry names the lock's dep_map: stop there too */
+		"lockdep_map",
 	};
 	for (int depth = 0; t && depth < 8; depth++) {
 		for (size_t i = 0; t->name && i < LC_ARRAY_SIZE(names); i++) {
@@ -157,6 +159,29 @@ static bool member_name(struct lc_program *prog, const struct lc_symbol *sym, ui
 	return len < size;
 }
 
+/*
+ * A CPU's copy of a per-CPU variable: *cpu and the variable's own address
+ * (inside [__per_cpu_start, __per_cpu_end)) for addr, false when it is none.
+ */
+static bool percpu_var(struct lc_program *prog, uint64_t addr, int *cpu, uint64_t *var)
+{
+	const struct lc_kernel *k;
+	uint64_t start, end;
+	if (failed(lc_kernel_get(prog, &k)) ||
+	    failed(lc_symbol_address(prog, "__per_cpu_start", &start)) ||
+	    failed(lc_symbol_address(prog, "__per_cpu_end", &end)))
+		return false;
+	for (unsigned c = 0; c < k->nr_cpu_ids; c++) {
+		uint64_t v = addr - k->cpus[c].percpu_offset;
+		if (k->cpus[c].possible && k->cpus[c].percpu_offset && v >= start && v < end) {
+			*cpu = (int)c;
+			*var = v;
+			return true;
+		}
+	}
+	return false;
+}
+
 const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf, size_t size,
 			       const char **module)
 {
@@ -164,6 +189,9 @@ const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf
 	const struct lc_module *mod = lc_module_by_address(prog, addr);
 	const struct lc_symbol *s = mod ? lc_module_symbol(prog, mod, addr) : NULL;
 	if (!s && !mod)
+		s = lc_symbols_lookup(&prog->symbols, addr);
+	int cpu = -1;
+	if (!s && !mod && percpu_var(prog, addr, &cpu, &addr))
 		s = lc_symbols_lookup(&prog->symbols, addr);
 	/* Without data symbols (no KALLSYMS_ALL) the allocation still names the module. */
 	if (module)
@@ -173,12 +201,15 @@ const char *lc_locks_symbolize(struct lc_program *prog, uint64_t addr, char *buf
 			buf[0] = '\0';
 		return buf;
 	}
-	if (member_name(prog, s, addr - s->address, buf, size))
-		return buf;
-	if (addr == s->address)
-		snprintf(buf, size, "%s", s->name);
-	else
-		snprintf(buf, size, "%s+0x%" PRIx64, s->name, addr - s->address);
+	if (!member_name(prog, s, addr - s->address, buf, size)) {
+		if (addr == s->address)
+			snprintf(buf, size, "%s", s->name);
+		else
+			snprintf(buf, size, "%s+0x%" PRIx64, s->name, addr - s->address);
+	}
+	size_t len = strlen(buf);
+	if (cpu >= 0 && len < size)
+		snprintf(buf + len, size - len, " [cpu %d]", cpu);
 	return buf;
 }
 
