@@ -138,9 +138,8 @@ struct lc_error *lc_symbols_finalize(struct lc_symbols *syms)
 			next = after->address;
 			have_next = true;
 		}
-		sym->size = lc_symbol_size(sym->name, have_next && next > sym->address
-							       ? next - sym->address
-							       : 0);
+		sym->size = lc_symbol_size(
+			sym->name, have_next && next > sym->address ? next - sym->address : 0);
 	}
 	lc_strmap_deinit(&syms->by_name);
 	/* Size the index once: growing it step by step would rehash 100k+ names repeatedly. */

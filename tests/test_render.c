@@ -118,18 +118,24 @@ static void test_locks(void)
 		 .trylock = true,
 		 .waiting = true},
 	};
-	struct lc_task_held th = {
-		.pid = 7, .task = 0xffff888000001000ull, .comm = "holder", .cpu = 0, .depth = 2,
-		.locks = held, .count = 2};
+	struct lc_task_held th = {.pid = 7,
+				  .task = 0xffff888000001000ull,
+				  .comm = "holder",
+				  .cpu = 0,
+				  .depth = 2,
+				  .locks = held,
+				  .count = 2};
 	r.lockdep = (struct lc_lockdep_report){.present = true, .tasks = &th, .count = 1};
 	text = render_locks(&r, LC_RENDER_TEXT);
-	CHECK(strstr(text, "  CONFIG_DEBUG_SPINLOCK owner: task 0xffff888000001000 (pid 7), cpu 1\n"));
-	CHECK(strstr(text, "\nlockdep held locks (stopped, debug_locks 0: as of when it stopped):\n"
-			   "  pid 7 (holder) on cpu 0: 2 locks\n"
-			   "    #0 lcscen_spin_a (lcscen_spin_a+0x18) 0xffffffffc0001018 write, "
-			   "taken at spin_hold+0x23\n"
-			   "    #1 rcu_read_lock 0xffffffff82000000 recursive read trylock, taken at "
-			   "f+0x10 [waiting for it]\n"));
+	CHECK(strstr(text,
+		     "  CONFIG_DEBUG_SPINLOCK owner: task 0xffff888000001000 (pid 7), cpu 1\n"));
+	CHECK(strstr(text,
+		     "\nlockdep held locks (stopped, debug_locks 0: as of when it stopped):\n"
+		     "  pid 7 (holder) on cpu 0: 2 locks\n"
+		     "    #0 lcscen_spin_a (lcscen_spin_a+0x18) 0xffffffffc0001018 write, "
+		     "taken at spin_hold+0x23\n"
+		     "    #1 rcu_read_lock 0xffffffff82000000 recursive read trylock, taken at "
+		     "f+0x10 [waiting for it]\n"));
 	free(text);
 	json = render_locks(&r, LC_RENDER_JSON);
 	CHECK(strstr(json, "\"debug_owner\": {\n        \"cpu\": 1,\n        \"task\": "

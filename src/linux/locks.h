@@ -62,8 +62,8 @@ struct lc_lock {
 	struct lc_lock_owner owner;
 	/* CONFIG_DEBUG_SPINLOCK's owner record of a spinning lock, as read */
 	struct {
-		bool present; /* the lock has the fields and its magic is right */
-		int cpu;      /* owner_cpu, -1 for none */
+		bool present;  /* the lock has the fields and its magic is right */
+		int cpu;       /* owner_cpu, -1 for none */
 		uint64_t task; /* owner, 0 for none */
 		int32_t pid;   /* of that task, -1 when none or not in the task list */
 	} debug_owner;
@@ -89,7 +89,7 @@ struct lc_task_held {
 	int32_t pid;
 	uint64_t task;
 	char comm[17];
-	int cpu; /* where it runs now, -1 when off CPU */
+	int cpu;	/* where it runs now, -1 when off CPU */
 	unsigned depth; /* lockdep_depth */
 	struct lc_held_entry *locks;
 	size_t count; /* entries read: depth, capped */

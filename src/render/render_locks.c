@@ -211,7 +211,9 @@ static void render_text(const struct lc_lock_report *r, FILE *out)
 				o->evidence);
 		}
 		if (l->debug_owner.present && l->debug_owner.task)
-			fprintf(out, "  CONFIG_DEBUG_SPINLOCK owner: task 0x%" PRIx64 " (pid %d), cpu %d\n",
+			fprintf(out,
+				"  CONFIG_DEBUG_SPINLOCK owner: task 0x%" PRIx64
+				" (pid %d), cpu %d\n",
 				l->debug_owner.task, l->debug_owner.pid, l->debug_owner.cpu);
 		for (size_t k = 0; k < l->nwaiters; k++) {
 			const struct lc_lock_waiter *w = &l->waiters[k];
@@ -244,8 +246,8 @@ static void render_text(const struct lc_lock_report *r, FILE *out)
 				e->symbol, e->symbol[0] ? ")" : "", e->instance,
 				lc_held_lock_mode(e->read), e->trylock ? " trylock" : "",
 				e->irq_context & 2 ? " in hardirq"
-				: e->irq_context  ? " in softirq"
-						  : "",
+				: e->irq_context   ? " in softirq"
+						   : "",
 				e->acquired_at, e->waiting ? " [waiting for it]" : "");
 		}
 	}
