@@ -862,6 +862,14 @@ def check_lockdep(lockcore, dump, truth):
                    func_of(we["acquire_ip_symbol"]))
             expect(what + " read", ge["read"], we["read"])
             expect(what + " trylock", ge["trylock"], bool(we["trylock"]))
+            if "irq_context" in we:
+                expect(what + " context", ge["context"],
+                       "hardirq" if we["irq_context"] & 2 else
+                       "softirq" if we["irq_context"] else "task")
+                # a stopped lockdep keeps entries whose release it missed: one taken
+                # in hardirq by a task now off CPU is certainly released
+                expect(what + " stale", ge["stale"], not recording and
+                       bool(we["irq_context"] & 2) and not w.get("on_cpu"))
             entries += 1
     # Holders: a truth lock whose owner's held_locks name it (and that the owner
     # does not wait for) is held exactly while lockdep records, never "exact" after.

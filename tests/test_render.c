@@ -109,7 +109,9 @@ static void test_locks(void)
 		 .name = "lcscen_spin_a",
 		 .symbol = "lcscen_spin_a+0x18",
 		 .acquire_ip = 0xffffffffc0000123ull,
-		 .acquired_at = "spin_hold+0x23"},
+		 .acquired_at = "spin_hold+0x23",
+		 .irq_context = 2,
+		 .stale = true},
 		{.instance = 0xffffffff82000000ull,
 		 .name = "rcu_read_lock",
 		 .acquire_ip = 0xffffffff81000010ull,
@@ -132,8 +134,9 @@ static void test_locks(void)
 	CHECK(strstr(text,
 		     "\nlockdep held locks (stopped, debug_locks 0: as of when it stopped):\n"
 		     "  pid 7 (holder) on cpu 0: 2 locks\n"
-		     "    #0 lcscen_spin_a (lcscen_spin_a+0x18) 0xffffffffc0001018 write, "
-		     "taken at spin_hold+0x23\n"
+		     "    #0 lcscen_spin_a (lcscen_spin_a+0x18) 0xffffffffc0001018 write in "
+		     "hardirq, taken at spin_hold+0x23 [released: taken in hardirq, the task "
+		     "is off CPU]\n"
 		     "    #1 rcu_read_lock 0xffffffff82000000 recursive read trylock, taken at "
 		     "f+0x10 [waiting for it]\n"));
 	free(text);
@@ -145,6 +148,8 @@ static void test_locks(void)
 	CHECK(strstr(json, "\"lock\": null"));
 	CHECK(strstr(json, "\"mode\": \"recursive read\""));
 	CHECK(strstr(json, "\"waiting\": true"));
+	CHECK(strstr(json, "\"context\": \"hardirq\",\n            \"waiting\": false,\n"
+			   "            \"stale\": true"));
 	free(json);
 
 	struct lc_lock_report empty = {0};

@@ -357,6 +357,8 @@ static void task_held(struct attribution *a, const struct lc_task *t, struct lc_
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct lc_held_entry *e = &th->locks[i];
+		/* While lockdep records, a release removes the entry: only a stopped one keeps it. */
+		e->stale = !a->r->lockdep.tracking && (e->irq_context & 2) && t->current_on < 0;
 		for (size_t j = 0; j < a->r->count; j++) {
 			struct lc_lock *lock = &a->r->locks[j];
 			if (!a->dep_maps[j] || a->dep_maps[j] != e->instance)
@@ -365,7 +367,7 @@ static void task_held(struct attribution *a, const struct lc_task *t, struct lc_
 			/* lock_acquire() runs before the wait: a waiter lists what it waits for */
 			if (waits_for(lock, t->address))
 				e->waiting = true;
-			else
+			else if (!e->stale)
 				holder(a, lock, t, e, i);
 		}
 	}

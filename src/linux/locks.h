@@ -83,6 +83,12 @@ struct lc_held_entry {
 	bool trylock;
 	unsigned irq_context; /* bit 0 softirq, bit 1 hardirq */
 	bool waiting;	      /* the task is one of the lock's waiters: not held yet */
+	/*
+	 * Certainly released, though lockdep (stopped) still lists it: taken in
+	 * hardirq context by a task that is now off CPU (an IRQ handler ends
+	 * before its task can sleep or be switched out).
+	 */
+	bool stale;
 };
 
 struct lc_task_held {

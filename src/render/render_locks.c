@@ -89,6 +89,8 @@ static void json_held(struct lc_json *j, const struct lc_held_entry *e)
 	lc_json_string(j, e->irq_context & 2 ? "hardirq" : e->irq_context ? "softirq" : "task");
 	lc_json_key(j, "waiting");
 	lc_json_bool(j, e->waiting);
+	lc_json_key(j, "stale");
+	lc_json_bool(j, e->stale);
 	lc_json_end_object(j);
 }
 
@@ -248,7 +250,10 @@ static void render_text(const struct lc_lock_report *r, FILE *out)
 				e->irq_context & 2 ? " in hardirq"
 				: e->irq_context   ? " in softirq"
 						   : "",
-				e->acquired_at, e->waiting ? " [waiting for it]" : "");
+				e->acquired_at,
+				e->waiting ? " [waiting for it]"
+				: e->stale ? " [released: taken in hardirq, the task is off CPU]"
+					   : "");
 		}
 	}
 	lc_render_text_problems(out, r->problems);
