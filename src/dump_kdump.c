@@ -181,6 +181,36 @@ static struct lc_error *check_parts(const char *const *paths, struct lc_dump_par
 	return err;
 }
 
+/*
+ * QEMU's dump-guest-memory -z/-l/-s (kdump-compressed) fills only
+ * utsname.machine of the header. libkdumpfile 0.5.1 takes the header's utsname
+ * only when it looks like a real one (sysname and the rest set), so it knows
+ * no architecture, reads no register notes and translates nothing. Its
+ * architecture, as libkdumpfile names it, set before the open; NULL when the
+ * header is complete (libkdumpfile reads it) or names no known machine.
+ */
+static const char *kdump_header_arch(const struct lc_dump_part *part)
+{
+	enum { UTS_FIELD = 65, UTS_MACHINE = 4 };
+	static const struct {
+		const char *machine, *arch;
+	} names[] = {
+		{"x86_64", "x86_64"},
+		{"aarch64", "aarch64"},
+		{"ppc64", "ppc64"},
+		{"ppc64le", "ppc64"},
+	};
+	if (!part->kdump || part->id[0])
+		return NULL;
+	char machine[UTS_FIELD + 1] = "";
+	memcpy(machine, part->id + UTS_FIELD * UTS_MACHINE, UTS_FIELD);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(machine, names[i].machine))
+			return names[i].arch;
+	}
+	return NULL;
+}
+
 struct lc_error *lc_dump_open(const char *const *paths, size_t npaths, lc_progress_fn *progress,
 			      void *progress_arg, struct lc_dump **ret)
 {
@@ -218,6 +248,7 @@ struct lc_error *lc_dump_open(const char *const *paths, size_t npaths, lc_progre
 		err = lc_error_prefix(
 			lc_dump_elf_ranges(dump->file.fd, &dump->elf_ranges, &dump->n_elf_ranges),
 			"'%s'", path);
+	const char *header_arch = err ? NULL : kdump_header_arch(&parts[0]);
 	free(parts);
 	if (err) {
 		free(fds);
@@ -232,6 +263,8 @@ struct lc_error *lc_dump_open(const char *const *paths, size_t npaths, lc_progre
 	}
 	/* Linux is the only OS we read; saying so lets libkdumpfile use VMCOREINFO. */
 	kdump_set_string_attr(dump->ctx, KDUMP_ATTR_OSTYPE, "linux");
+	if (header_arch)
+		kdump_set_string_attr(dump->ctx, KDUMP_ATTR_ARCH_NAME, header_arch);
 	kdump_status st = kdump_open_fdset(dump->ctx, (unsigned)npaths, fds);
 	free(fds);
 	if (st != KDUMP_OK) {
