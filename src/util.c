@@ -212,6 +212,23 @@ void lc_text_printf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
+void lc_lines_appendf(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *line;
+	int n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	char *joined;
+	if (asprintf(&joined, "%s%s%s", *text ? *text : "", *text ? "\n" : "", line) >= 0) {
+		free(*text);
+		*text = joined;
+	}
+	free(line);
+}
+
 void lc_text_appendf(char *buf, size_t size, const char *fmt, ...)
 {
 	size_t len = strnlen(buf, size);

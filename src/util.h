@@ -93,6 +93,11 @@ void lc_text_printf(char *buf, size_t size, const char *fmt, ...)
 /* The same, appended after the text already in buf. */
 void lc_text_appendf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * One more line for a heap string of newline-separated remarks (warnings,
+ * problems); *text may be NULL. Out of memory, the line is dropped.
+ */
+void lc_lines_appendf(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void lc_strmap_init(struct lc_strmap *map);
 /* For large maps whose keys already live elsewhere (symbol names): saves a copy per key. */

@@ -7,6 +7,7 @@
 #include "linux/kernel.h"
 #include "program.h"
 #include "read.h"
+#include "util.h"
 
 enum {
 	NT_PRSTATUS = 1,
@@ -138,25 +139,6 @@ const char *lc_cpuregs_match(unsigned nnotes, const struct lc_regset *note_regs,
 	if (by_memory + by_order + by_pid == nnotes)
 		return "matched to crash_notes buffers, then by CPU order and current pid";
 	return "partly matched: some notes fit no CPU";
-}
-
-static void warn(struct lc_cpuregs *cr, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	if (!msg)
-		return;
-	char *joined;
-	if (asprintf(&joined, "%s%s%s", cr->warnings ? cr->warnings : "", cr->warnings ? "\n" : "",
-		     msg) >= 0) {
-		free(cr->warnings);
-		cr->warnings = joined;
-	}
-	free(msg);
 }
 
 /* Read one CPU's note_buf_t: an ELF note header, "CORE", then struct elf_prstatus. */
@@ -326,7 +308,7 @@ static struct lc_error *build(struct lc_program *prog, struct lc_cpuregs *cr)
 		e = lc_read_ulong(prog, crash_notes, &crash_notes);
 	if (e) {
 		/* No kexec support, or the pointer is unreadable: notes alone must do. */
-		warn(cr, "crash_notes unavailable: %s", lc_error_message(e));
+		lc_lines_appendf(&cr->warnings, "crash_notes unavailable: %s", lc_error_message(e));
 		lc_error_destroy(e);
 		crash_notes = 0;
 	}
@@ -346,7 +328,8 @@ static struct lc_error *build(struct lc_program *prog, struct lc_cpuregs *cr)
 		e = read_crash_note(prog, crash_notes + k->cpus[c].percpu_offset, &mem_valid[c],
 				    &mem_pids[c], &mem[c]);
 		if (e) {
-			warn(cr, "crash_notes of CPU %u: %s", c, lc_error_message(e));
+			lc_lines_appendf(&cr->warnings, "crash_notes of CPU %u: %s", c,
+					 lc_error_message(e));
 			lc_error_destroy(e);
 		}
 		cr->cpus[c].crash_notes_saved = mem_valid[c];
@@ -406,7 +389,8 @@ static struct lc_error *build(struct lc_program *prog, struct lc_cpuregs *cr)
 	}
 	for (unsigned i = 0; i < nnotes; i++) {
 		if (!used[i])
-			warn(cr, "PRSTATUS note %u (pid %d) matches no CPU", i, note_pids[i]);
+			lc_lines_appendf(&cr->warnings, "PRSTATUS note %u (pid %d) matches no CPU",
+					 i, note_pids[i]);
 	}
 	free(used);
 out:

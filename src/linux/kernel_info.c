@@ -3,6 +3,7 @@
 
 #include "linux/kernel.h"
 #include "read.h"
+#include "util.h"
 
 enum { MAX_CPUS = 16384 };
 
@@ -10,12 +11,7 @@ void lc_kernel_warn(struct lc_kernel *k, struct lc_error *err)
 {
 	if (!err)
 		return;
-	char *joined;
-	if (asprintf(&joined, "%s%s%s", k->warnings ? k->warnings : "", k->warnings ? "\n" : "",
-		     lc_error_message(err)) >= 0) {
-		free(k->warnings);
-		k->warnings = joined;
-	}
+	lc_lines_appendf(&k->warnings, "%s", lc_error_message(err));
 	lc_error_destroy(err);
 }
 

@@ -5,7 +5,6 @@
  * holds the lock when another panics stops the dump. The token in the buffer
  * is big-endian whatever the kernel's byte order: RTAS is big-endian firmware.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,29 +53,9 @@ static int path_index(const char *function)
 	return -1;
 }
 
-static void problem(struct lc_rtas_report *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void problem(struct lc_rtas_report *r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg;
-	int n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	char *joined;
-	if (asprintf(&joined, "%s%s%s", r->problems ? r->problems : "", r->problems ? "\n" : "",
-		     msg) >= 0) {
-		free(r->problems);
-		r->problems = joined;
-	}
-	free(msg);
-}
-
 static void problem_err(struct lc_rtas_report *r, struct lc_error *err, const char *what)
 {
-	problem(r, "%s: %s", what, lc_error_message(err));
+	lc_lines_appendf(&r->problems, "%s: %s", what, lc_error_message(err));
 	lc_error_destroy(err);
 }
 
