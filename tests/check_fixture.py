@@ -765,7 +765,7 @@ def check_locks(lockcore, dump, truth, module=None):
             for key in ("cpu", "spinning", "irqs_disabled", "mode"):
                 if key in tw:
                     expect("%s %s waiter %d %s" % (tag, name, pid, key), w.get(key), tw[key])
-        if t.get("osq"):
+        if t.get("osq") or (t.get("kind") in ("mutex", "rwsem") and "wait_list_pids" in t):
             check_waiter_order(tag, t, l)
 
 
@@ -795,6 +795,12 @@ def check_waiter_order(tag, t, l):
     if "wait_list_pids" in t:
         expect("%s %s wait_list order" % (tag, name), [w["pid"] for w in ws[len(chain):]],
                t["wait_list_pids"])
+    # a wait_list waiter on its CPU spins on the owner outside the osq (first waiter)
+    want_spin = {w["pid"] for w in t.get("waiters", []) if w.get("spinning")}
+    for w in ws[len(chain):]:
+        if w["pid"] in want_spin and "spins on the owner in " not in (w.get("evidence") or ""):
+            fail("%s %s: wait_list waiter %d spins, evidence %r does not say on what"
+                 % (tag, name, w["pid"], w.get("evidence")))
 
 
 def func_of(sym):
