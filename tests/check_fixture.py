@@ -945,6 +945,35 @@ def check_rtas(lockcore, dump, truth, fixture):
                any(f in RTAS_PATH for f in funcs))
 
 
+def check_csd_debug(lockcore, dump, truth):
+    """CONFIG_CSD_LOCK_WAIT_DEBUG as drgn read it: the recording state, the timeout, the
+    stall reports, the call each CPU runs now and each locked csd's sender and target.
+    Kernels without the option must report none."""
+    out = run_json(lockcore, "ipi", dump)
+    if out is None:
+        return
+    want = truth.get("csd_debug")
+    got = out.get("csd_debug")
+    if not want:
+        expect("csd_debug (kernel without CSD_LOCK_WAIT_DEBUG)", got, None)
+        return
+    if got is None:
+        fail("ipi: no csd_debug, truth has CONFIG_CSD_LOCK_WAIT_DEBUG")
+        return
+    for key in ("enabled", "timeout_ms", "stall_reports"):
+        expect("csd_debug %s" % key, got.get(key), want[key])
+    expect("csd_debug running (cpu: function)",
+           {str(r["cpu"]): func_of(r["function"]) for r in got.get("running", [])},
+           {c: func_of(r["func"]) for c, r in want["running"].items()})
+    queued = {q["address"]: q for q in out.get("queued_csds", [])}
+    for c in want["csds"]:
+        q = queued.get(c["csd"])
+        if q is None:
+            continue  # taken from the queue already: only the queue lists src/dst
+        expect("csd %s src" % c["csd"], q.get("src"), c["src"])
+        expect("csd %s dst" % c["csd"], q.get("dst"), c["dst"])
+
+
 def expected_ipi_waits(truth):
     """The truth's IPI waits as {waiter_cpu, targets, targets_irqs_disabled,
     callback}. The factory writes one entry per (waiter, target) with the
@@ -1025,6 +1054,7 @@ def run_checks(lockcore, fixture):
     check_lockdep(lockcore, dump, truth)
     check_ipi(lockcore, dump, truth)
     check_rtas(lockcore, dump, truth, fixture)
+    check_csd_debug(lockcore, dump, truth)
     apply_known_gaps(fixture)
     print("%s: %s" % (fixture, "ok" if not failures else "%d failure(s)" % len(failures)))
     return 1 if failures else 0

@@ -176,7 +176,9 @@ static void test_ipi(void)
 			   .queued_on = 2,
 			   .locked = true,
 			   .func_name = "do_nothing",
-			   .type = "sync"};
+			   .type = "sync",
+			   .src = -1,
+			   .dst = -1};
 	struct lc_ipi_report r = {.waits = &w, .count = 1, .queued = &q, .nqueued = 1};
 
 	char *text = render_ipi(&r, LC_RENDER_TEXT);
@@ -192,6 +194,27 @@ static void test_ipi(void)
 	CHECK(strstr(json, "\"targets_irqs_disabled\": [\n        2\n      ]"));
 	CHECK(strstr(json, "\"irqs_disabled\": null"));
 	CHECK(strstr(json, "\"problems\": []"));
+	CHECK(strstr(json, "\"csd_debug\": null"));
+	free(json);
+
+	/* CONFIG_CSD_LOCK_WAIT_DEBUG recording: the sender, and the call a CPU runs now */
+	struct lc_csd_running run = {.cpu = 3, .csd = 0x3000, .func = 1, .func_name = "flush_tlb"};
+	q.src = 1;
+	q.dst = 2;
+	r.debug = (struct lc_csd_debug){.present = true,
+					.enabled = 1,
+					.timeout_ms = 5000,
+					.stall_reports = 2,
+					.running = &run,
+					.nrunning = 1};
+	text = render_ipi(&r, LC_RENDER_TEXT);
+	CHECK(strstr(text, "  cpu 2: sync csd 0x1000 (locked) do_nothing (sent by cpu 1)\n"));
+	CHECK(strstr(text, "CSD lock debugging (CONFIG_CSD_LOCK_WAIT_DEBUG): recording, stall "
+			   "reports after 5000 ms, 2 so far\n  cpu 3 is running csd 0x3000 flush_tlb\n"));
+	free(text);
+	json = render_ipi(&r, LC_RENDER_JSON);
+	CHECK(strstr(json, "\"src\": 1,"));
+	CHECK(strstr(json, "\"enabled\": true"));
 	free(json);
 }
 

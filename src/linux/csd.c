@@ -83,6 +83,7 @@ static struct lc_error *read_csd(struct ctx *c, uint64_t addr, struct lc_csd *re
 	ret->flags = (uint32_t)flags;
 	ret->locked = flags & CSD_FLAG_LOCK;
 	ret->type = csd_type(ret->flags);
+	lc_csd_debug_src_dst(c->prog, &c->r->debug, addr, &ret->src, &ret->dst);
 	/* irq_work and ttwu entries share only the node: no function pointer there */
 	if ((flags & CSD_TYPE_MASK) <= 0x10) {
 		lc_error_destroy(lc_read_ulong(c->prog, addr + c->func_off, &func));
@@ -325,6 +326,11 @@ struct lc_error *lc_ipi_analyze(struct lc_program *prog, struct lc_ipi_report **
 	c.r = calloc(1, sizeof(*c.r));
 	if (!c.r)
 		return lc_error_nomem;
+	char *debug_problems = NULL;
+	lc_csd_debug_read(prog, c.k, &c.r->debug, &debug_problems);
+	if (debug_problems)
+		problem(&c, "%s", debug_problems);
+	free(debug_problems);
 	read_queues(&c);
 	for (unsigned cpu = 0; cpu < c.stacks->nr_cpus; cpu++) {
 		if (c.stacks->cpu_has_stack[cpu] && c.stacks->cpus[cpu].count)
@@ -342,6 +348,7 @@ void lc_ipi_report_destroy(struct lc_ipi_report *r)
 		free(r->waits[i].targets);
 	free(r->waits);
 	free(r->queued);
+	lc_csd_debug_deinit(&r->debug);
 	free(r->problems);
 	free(r);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "linux/csd_debug.h"
 #include "lockcore/error.h"
 #include "unwind.h"
 
@@ -24,6 +25,7 @@ struct lc_csd {
 	uint64_t func;
 	char func_name[96];
 	const char *type; /* "async", "sync", "irq_work", "ttwu" */
+	int src, dst;	  /* sender and target CPU (CSD_LOCK_WAIT_DEBUG), -1 when not recorded */
 };
 
 struct lc_ipi_target {
@@ -49,6 +51,7 @@ struct lc_ipi_report {
 	size_t count, capacity;
 	struct lc_csd *queued; /* every csd in every call_single_queue */
 	size_t nqueued, queued_capacity;
+	struct lc_csd_debug debug;
 	char *problems;
 };
 

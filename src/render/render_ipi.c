@@ -65,6 +65,53 @@ static void json_csd(struct lc_json *j, const struct lc_csd *d)
 	lc_json_bool(j, d->locked);
 	lc_json_key(j, "function");
 	lc_json_string(j, d->func_name[0] ? d->func_name : NULL);
+	lc_json_key(j, "src");
+	lc_render_json_cpu(j, d->src);
+	lc_json_key(j, "dst");
+	lc_render_json_cpu(j, d->dst);
+	lc_json_end_object(j);
+}
+
+/* CONFIG_CSD_LOCK_WAIT_DEBUG's records, null when the kernel lacks it. */
+static void json_debug(struct lc_json *j, const struct lc_csd_debug *d)
+{
+	lc_json_key(j, "csd_debug");
+	if (!d->present) {
+		lc_json_null(j);
+		return;
+	}
+	lc_json_begin_object(j);
+	lc_json_key(j, "enabled");
+	if (d->enabled < 0)
+		lc_json_null(j);
+	else
+		lc_json_bool(j, d->enabled);
+	lc_json_key(j, "timeout_ms");
+	if (d->timeout_ms < 0)
+		lc_json_null(j);
+	else
+		lc_json_int(j, d->timeout_ms);
+	lc_json_key(j, "stall_reports");
+	if (d->stall_reports < 0)
+		lc_json_null(j);
+	else
+		lc_json_int(j, d->stall_reports);
+	lc_json_key(j, "running");
+	lc_json_begin_array(j);
+	for (size_t i = 0; i < d->nrunning; i++) {
+		const struct lc_csd_running *r = &d->running[i];
+		lc_json_begin_object(j);
+		lc_json_key(j, "cpu");
+		lc_json_int(j, r->cpu);
+		lc_json_key(j, "csd");
+		lc_json_address(j, r->csd);
+		lc_json_key(j, "function");
+		lc_json_string(j, r->func_name[0] ? r->func_name : NULL);
+		lc_json_key(j, "info");
+		lc_json_address(j, r->info);
+		lc_json_end_object(j);
+	}
+	lc_json_end_array(j);
 	lc_json_end_object(j);
 }
 
@@ -83,6 +130,7 @@ static void render_json(const struct lc_ipi_report *r, FILE *out)
 	for (size_t i = 0; i < r->nqueued; i++)
 		json_csd(&j, &r->queued[i]);
 	lc_json_end_array(&j);
+	json_debug(&j, &r->debug);
 	lc_render_json_problems(&j, r->problems);
 	lc_json_end_object(&j);
 	lc_json_finish(&j);
@@ -109,9 +157,27 @@ static void render_text(const struct lc_ipi_report *r, FILE *out)
 		fprintf(out, "\nqueued calls:\n");
 		for (size_t i = 0; i < r->nqueued; i++) {
 			const struct lc_csd *d = &r->queued[i];
-			fprintf(out, "  cpu %d: %s csd 0x%" PRIx64 "%s %s\n", d->queued_on, d->type,
+			fprintf(out, "  cpu %d: %s csd 0x%" PRIx64 "%s %s", d->queued_on, d->type,
 				d->address, d->locked ? " (locked)" : "", d->func_name);
+			if (d->src >= 0)
+				fprintf(out, " (sent by cpu %d)", d->src);
+			fputc('\n', out);
 		}
+	}
+	const struct lc_csd_debug *dbg = &r->debug;
+	if (dbg->present) {
+		fprintf(out, "\nCSD lock debugging (CONFIG_CSD_LOCK_WAIT_DEBUG): %s",
+			dbg->enabled > 0    ? "recording"
+			: dbg->enabled == 0 ? "built in, not recording (no csdlock_debug=1)"
+					    : "state unreadable");
+		if (dbg->timeout_ms >= 0)
+			fprintf(out, ", stall reports after %" PRId64 " ms", dbg->timeout_ms);
+		if (dbg->stall_reports >= 0)
+			fprintf(out, ", %" PRId64 " so far", dbg->stall_reports);
+		fputc('\n', out);
+		for (size_t i = 0; i < dbg->nrunning; i++)
+			fprintf(out, "  cpu %d is running csd 0x%" PRIx64 " %s\n", dbg->running[i].cpu,
+				dbg->running[i].csd, dbg->running[i].func_name);
 	}
 	lc_render_text_problems(out, r->problems);
 }
