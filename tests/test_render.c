@@ -209,8 +209,9 @@ static void test_ipi(void)
 					.nrunning = 1};
 	text = render_ipi(&r, LC_RENDER_TEXT);
 	CHECK(strstr(text, "  cpu 2: sync csd 0x1000 (locked) do_nothing (sent by cpu 1)\n"));
-	CHECK(strstr(text, "CSD lock debugging (CONFIG_CSD_LOCK_WAIT_DEBUG): recording, stall "
-			   "reports after 5000 ms, 2 so far\n  cpu 3 is running csd 0x3000 flush_tlb\n"));
+	CHECK(strstr(text,
+		     "CSD lock debugging (CONFIG_CSD_LOCK_WAIT_DEBUG): recording, stall "
+		     "reports after 5000 ms, 2 so far\n  cpu 3 is running csd 0x3000 flush_tlb\n"));
 	free(text);
 	json = render_ipi(&r, LC_RENDER_JSON);
 	CHECK(strstr(json, "\"src\": 1,"));

@@ -176,8 +176,9 @@ static void render_text(const struct lc_ipi_report *r, FILE *out)
 			fprintf(out, ", %" PRId64 " so far", dbg->stall_reports);
 		fputc('\n', out);
 		for (size_t i = 0; i < dbg->nrunning; i++)
-			fprintf(out, "  cpu %d is running csd 0x%" PRIx64 " %s\n", dbg->running[i].cpu,
-				dbg->running[i].csd, dbg->running[i].func_name);
+			fprintf(out, "  cpu %d is running csd 0x%" PRIx64 " %s\n",
+				dbg->running[i].cpu, dbg->running[i].csd,
+				dbg->running[i].func_name);
 	}
 	lc_render_text_problems(out, r->problems);
 }
