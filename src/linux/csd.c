@@ -83,7 +83,11 @@ static struct lc_error *read_csd(struct ctx *c, uint64_t addr, struct lc_csd *re
 	ret->flags = (uint32_t)flags;
 	ret->locked = flags & CSD_FLAG_LOCK;
 	ret->type = csd_type(ret->flags);
-	lc_csd_debug_src_dst(c->prog, &c->r->debug, addr, &ret->src, &ret->dst);
+	/* only smp.c's own calls record them: irq_work and ttwu entries leave them zero */
+	if ((flags & CSD_TYPE_MASK) <= 0x10)
+		lc_csd_debug_src_dst(c->prog, &c->r->debug, addr, &ret->src, &ret->dst);
+	else
+		ret->src = ret->dst = -1;
 	/* irq_work and ttwu entries share only the node: no function pointer there */
 	if ((flags & CSD_TYPE_MASK) <= 0x10) {
 		lc_error_destroy(lc_read_ulong(c->prog, addr + c->func_off, &func));
