@@ -27,6 +27,8 @@ void lc_render_rtas(const struct lc_rtas_report *r, enum lc_render_format fmt, F
 
 /* ---- pieces shared by the renderers (render_common.c) ---- */
 
+/* A count or size that cannot be negative, or null when negative (unknown). */
+void lc_render_json_known(struct lc_json *j, int64_t v);
 /* A CPU number, or null when negative (unknown). */
 void lc_render_json_cpu(struct lc_json *j, int cpu);
 /* A pid, or null when negative (not in the task list). */

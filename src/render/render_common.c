@@ -4,12 +4,17 @@
 
 #include "render/render.h"
 
-void lc_render_json_cpu(struct lc_json *j, int cpu)
+void lc_render_json_known(struct lc_json *j, int64_t v)
 {
-	if (cpu >= 0)
-		lc_json_int(j, cpu);
+	if (v >= 0)
+		lc_json_int(j, v);
 	else
 		lc_json_null(j);
+}
+
+void lc_render_json_cpu(struct lc_json *j, int cpu)
+{
+	lc_render_json_known(j, cpu);
 }
 
 void lc_render_json_pid(struct lc_json *j, int32_t pid)

@@ -87,15 +87,9 @@ static void json_debug(struct lc_json *j, const struct lc_csd_debug *d)
 	else
 		lc_json_bool(j, d->enabled);
 	lc_json_key(j, "timeout_ms");
-	if (d->timeout_ms < 0)
-		lc_json_null(j);
-	else
-		lc_json_int(j, d->timeout_ms);
+	lc_render_json_known(j, d->timeout_ms);
 	lc_json_key(j, "stall_reports");
-	if (d->stall_reports < 0)
-		lc_json_null(j);
-	else
-		lc_json_int(j, d->stall_reports);
+	lc_render_json_known(j, d->stall_reports);
 	lc_json_key(j, "running");
 	lc_json_begin_array(j);
 	for (size_t i = 0; i < d->nrunning; i++) {
