@@ -1,22 +1,33 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <inttypes.h>
+
 #include "read.h"
 
-/* Retry a failed read page by page through the architecture's own page-table walk. */
+/*
+ * Retry a failed read page by page through the architecture's own page-table
+ * walk. *translated says the walk found every page, so that a failure is the
+ * physical read's (the page is not in the dump): a truer message than the
+ * failed translation's where libkdumpfile cannot translate at all.
+ */
 static struct lc_error *read_via_arch(struct lc_program *prog, uint64_t addr, void *buf,
-				      size_t len)
+				      size_t len, bool *translated)
 {
 	uint64_t ps = prog->desc->page_size;
 	size_t done = 0;
+	*translated = false;
 	while (done < len) {
 		uint64_t va = addr + done, phys;
 		size_t n = (size_t)(ps - (va & (ps - 1)));
 		if (n > len - done)
 			n = len - done;
 		struct lc_error *err = prog->arch->translate(prog, va, &phys);
-		if (!err)
-			err = lc_dump_read(prog->dump, LC_PHYSADDR, phys, (char *)buf + done, n);
 		if (err)
 			return err;
+		err = lc_dump_read(prog->dump, LC_PHYSADDR, phys, (char *)buf + done, n);
+		if (err) {
+			*translated = true;
+			return err;
+		}
 		done += n;
 	}
 	return NULL;
@@ -28,11 +39,12 @@ struct lc_error *lc_read(struct lc_program *prog, uint64_t addr, void *buf, size
 	if (err && lc_error_code(err) == LC_ERR_FAULT && prog->arch->translate &&
 	    !prog->in_arch_translate) {
 		prog->in_arch_translate = true;
-		struct lc_error *retry = read_via_arch(prog, addr, buf, len);
+		bool translated;
+		struct lc_error *retry = read_via_arch(prog, addr, buf, len, &translated);
 		prog->in_arch_translate = false;
-		if (!retry) {
+		if (!retry || translated) {
 			lc_error_destroy(err);
-			return NULL;
+			return retry ? lc_error_prefix(retry, "address 0x%" PRIx64, addr) : NULL;
 		}
 		lc_error_destroy(retry);
 	}
