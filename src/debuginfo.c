@@ -575,8 +575,7 @@ struct lc_error *lc_debuginfo_source(struct lc_debuginfo *di, uint64_t pc, bool 
 static bool same_name(const char *dwarf_name, const char *function)
 {
 	/* Symbols of GCC's clones ("__mutex_lock.constprop.0") name their DWARF function. */
-	size_t n = strcspn(function, ".");
-	return dwarf_name && strlen(dwarf_name) == n && memcmp(dwarf_name, function, n) == 0;
+	return lc_symbol_base_is(function, dwarf_name);
 }
 
 static bool find_param(Dwarf_Die *scope, const char *param, Dwarf_Die *ret)

@@ -396,6 +396,21 @@ static struct lc_error *open_compressed(int fd, const char *path, const uint8_t 
 	return err;
 }
 
+/* The ELF of a file or image just opened (NULL: not ELF), parsed; ko is freed on failure. */
+static struct lc_error *finish_open(struct lc_ko *ko, Elf *elf, const char *path,
+				    struct lc_ko **ret)
+{
+	ko->elf = elf;
+	struct lc_error *err =
+		elf ? parse(ko) : lc_error_create(LC_ERR_FORMAT, "'%s' is not an ELF file", path);
+	if (err) {
+		lc_ko_destroy(ko);
+		return err;
+	}
+	*ret = ko;
+	return NULL;
+}
+
 struct lc_error *lc_ko_open(const char *path, struct lc_ko **ret)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -415,19 +430,7 @@ struct lc_error *lc_ko_open(const char *path, struct lc_ko **ret)
 		return err;
 	}
 	ko->fd = fd;
-	ko->elf = elf_begin(ko->fd, ELF_C_READ_MMAP, NULL);
-	if (!ko->elf) {
-		err = lc_error_create(LC_ERR_FORMAT, "'%s' is not an ELF file", path);
-		goto fail;
-	}
-	err = parse(ko);
-	if (err)
-		goto fail;
-	*ret = ko;
-	return NULL;
-fail:
-	lc_ko_destroy(ko);
-	return err;
+	return finish_open(ko, elf_begin(ko->fd, ELF_C_READ_MMAP, NULL), path, ret);
 }
 
 struct lc_error *lc_ko_open_memory(const void *data, size_t size, const char *path,
@@ -443,17 +446,5 @@ struct lc_error *lc_ko_open_memory(const void *data, size_t size, const char *pa
 		return lc_error_nomem;
 	}
 	memcpy(ko->image, data, size);
-	ko->elf = elf_memory(ko->image, size);
-	if (!ko->elf) {
-		err = lc_error_create(LC_ERR_FORMAT, "'%s' is not an ELF file", path);
-		goto fail;
-	}
-	err = parse(ko);
-	if (err)
-		goto fail;
-	*ret = ko;
-	return NULL;
-fail:
-	lc_ko_destroy(ko);
-	return err;
+	return finish_open(ko, elf_memory(ko->image, size), path, ret);
 }

@@ -181,6 +181,14 @@ uint64_t lc_symbol_size(const char *name, uint64_t gap)
 	return gap ? gap : 4096;
 }
 
+bool lc_symbol_base_is(const char *symbol, const char *name)
+{
+	if (!symbol || !name)
+		return false;
+	size_t len = strcspn(symbol, ".");
+	return strlen(name) == len && !memcmp(symbol, name, len);
+}
+
 const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_t address)
 {
 	if (syms->lazy_ops)

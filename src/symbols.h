@@ -52,6 +52,11 @@ struct lc_error *lc_symbols_finalize(struct lc_symbols *syms);
 /* By name: global symbols win over local ones of the same name. */
 const struct lc_symbol *lc_symbols_find(const struct lc_symbols *syms, const char *name);
 /* The symbol containing address (largest address <= it, within its size), or NULL. */
+/*
+ * Does symbol name the function name? GCC's clones keep the name before a
+ * dot (".constprop.0", ".isra.0", ".part.0", ".cold"): the same function here.
+ */
+bool lc_symbol_base_is(const char *symbol, const char *name);
 const struct lc_symbol *lc_symbols_lookup(const struct lc_symbols *syms, uint64_t address);
 /*
  * The size a symbol gets from the next symbol's address, gap (0 when it is the

@@ -398,6 +398,20 @@ static void add_task_stack(struct lc_program *prog, struct lc_unwind_cache *cach
 	lc_stack_ranges_add(&uw->ranges, stack, stack + cache->thread_size, LC_STACK_TASK, "task");
 }
 
+/*
+ * An unwinder for CPU c: its own stacks (an unknown one still unwinds, labelled
+ * "unknown"), then the stack of the task running on it (curr, 0 if unknown).
+ */
+static void cpu_unwinder(struct lc_program *prog, struct lc_unwind_cache *cache, unsigned c,
+			 uint64_t curr, struct lc_unwinder *uw)
+{
+	unwinder_init(prog, cache, uw);
+	if (prog->arch->cpu_stacks)
+		lc_error_destroy(prog->arch->cpu_stacks(prog, c, &uw->ranges));
+	if (curr)
+		add_task_stack(prog, cache, uw, curr);
+}
+
 static void fill_task_identity(struct lc_program *prog, struct lc_stack *st, uint64_t task)
 {
 	st->task = task;
@@ -479,14 +493,11 @@ static void scan_cpu_stack(struct lc_program *prog, struct lc_unwind_cache *cach
 	st->regs_source = "none: frames found by scanning the running task's stack";
 	st->scanned = true;
 	struct lc_unwinder uw;
-	unwinder_init(prog, cache, &uw);
-	if (prog->arch->cpu_stacks)
-		lc_error_destroy(prog->arch->cpu_stacks(prog, c, &uw.ranges));
-	unsigned before = uw.ranges.count;
-	add_task_stack(prog, cache, &uw, curr);
-	if (uw.ranges.count == before)
+	cpu_unwinder(prog, cache, c, curr, &uw);
+	const struct lc_stack_range *task =
+		uw.ranges.count ? &uw.ranges.r[uw.ranges.count - 1] : NULL;
+	if (!task || task->kind != LC_STACK_TASK)
 		return;
-	const struct lc_stack_range *task = &uw.ranges.r[before];
 	prog->arch->scan_running(&uw, st, task->start, task->end);
 	if (!st->stopped)
 		lc_stack_stop(st, false, "scanner gave no reason");
@@ -496,7 +507,8 @@ static void scan_cpu_stack(struct lc_program *prog, struct lc_unwind_cache *cach
 		snprintf(st->irqs.reason, sizeof(st->irqs.reason), "no registers");
 	s->cpu_has_stack[c] = st->count > 0;
 	/* Say why the scan gave nothing where the CPU is listed (add_missing came first). */
-	if (!st->count && st->stopped && s->nmissing && s->missing_cpus[s->nmissing - 1] == (int)c) {
+	if (!st->count && st->stopped && s->nmissing &&
+	    s->missing_cpus[s->nmissing - 1] == (int)c) {
 		char *with;
 		if (asprintf(&with, "%s; its running task's stack gave no frames: %s",
 			     s->missing_reasons[s->nmissing - 1], st->stopped) >= 0) {
@@ -564,13 +576,7 @@ static struct lc_error *build_cpu_stacks(struct lc_program *prog, struct lc_unwi
 		fill_task_identity(prog, st, k->cpus[c].curr);
 		st->regs_source = cpu->source;
 		struct lc_unwinder uw;
-		unwinder_init(prog, cache, &uw);
-		if (prog->arch->cpu_stacks) {
-			struct lc_error *e = prog->arch->cpu_stacks(prog, c, &uw.ranges);
-			lc_error_destroy(e); /* unknown stacks still unwind, labelled "unknown" */
-		}
-		if (k->cpus[c].curr)
-			add_task_stack(prog, cache, &uw, k->cpus[c].curr);
+		cpu_unwinder(prog, cache, c, k->cpus[c].curr, &uw);
 		prog->arch->irq_state(prog, (int)c, &cpu->regs, &st->irqs);
 		run_unwinder(&uw, cache, st, &cpu->regs);
 	}

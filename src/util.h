@@ -12,6 +12,14 @@
 
 #include "lockcore/error.h"
 
+/* For probes whose failure only selects a fallback: true when err is set (freed here). */
+static inline bool lc_failed(struct lc_error *err)
+{
+	bool failed = err != NULL;
+	lc_error_destroy(err);
+	return failed;
+}
+
 #define LC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define LC_UNUSED __attribute__((unused))
 

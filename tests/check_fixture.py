@@ -901,6 +901,7 @@ def check_lockdep(lockcore, dump, truth):
 RTAS_PATH = {"rtas_os_term", "rtas_call_reentrant", "rtas_call", "rtas_call_unlocked",
              "va_rtas_call_unlocked", "va_rtas_call", "lock_rtas", "do_enter_rtas",
              "__do_enter_rtas", "__do_enter_rtas_trace", "enter_rtas"}
+RTAS_FIRMWARE = {"do_enter_rtas", "__do_enter_rtas", "__do_enter_rtas_trace", "enter_rtas"}
 
 
 def truth_cpu_functions(truth, fixture):
@@ -940,9 +941,14 @@ def check_rtas(lockcore, dump, truth, fixture):
                     "outputs"):
             expect("rtas args %s" % key, got_args.get(key), want["args"][key])
     got = {c["cpu"] for c in out.get("cpus", [])}
+    in_flight = False
     for cpu, funcs in sorted(truth_cpu_functions(truth, fixture).items()):
         expect("CPU %d in the RTAS call path" % cpu, cpu in got,
                any(f in RTAS_PATH for f in funcs))
+        # RTAS runs on it through rtas_call, which uses the shared buffer
+        in_flight |= bool(set(funcs) & RTAS_FIRMWARE and set(funcs) & {"rtas_call", "lock_rtas"})
+    if "in_flight" in (out.get("args") or {}):
+        expect("rtas args in_flight", out["args"]["in_flight"], in_flight)
 
 
 def check_csd_debug(lockcore, dump, truth):

@@ -260,6 +260,8 @@ static void test_rtas(void)
 				   .nargs = 2,
 				   .nret = 1,
 				   .values = {0xffffffff, 0x800, 1},
+				   .ninputs = 2,
+				   .noutputs = 1,
 				   .function = "event-scan",
 				   .function_source = "rtas_function_table",
 				   .cpus = cpus,
@@ -274,6 +276,7 @@ static void test_rtas(void)
 	free(text);
 	cpus[1].innermost = "do_enter_rtas";
 	cpus[1].in_firmware = true;
+	r.in_flight = true;
 	text = render_rtas(&r, LC_RENDER_TEXT);
 	CHECK(strstr(text, "the call in flight: a CPU is inside RTAS through rtas_call"));
 	free(text);

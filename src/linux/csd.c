@@ -21,14 +21,6 @@ enum {
 	MAX_WAIT_SCAN = 16384,
 };
 
-/* For probes whose failure only selects a fallback. */
-static bool failed(struct lc_error *err)
-{
-	bool f = err != NULL;
-	lc_error_destroy(err);
-	return f;
-}
-
 struct ctx {
 	struct lc_program *prog;
 	struct lc_types *types;
@@ -154,11 +146,8 @@ static const char *const single_waits[] = {
 
 static bool name_is(const char *function, const char *const *names, size_t n)
 {
-	if (!function)
-		return false;
-	size_t len = strcspn(function, ".");
 	for (size_t i = 0; i < n; i++) {
-		if (strlen(names[i]) == len && !memcmp(function, names[i], len))
+		if (lc_symbol_base_is(function, names[i]))
 			return true;
 	}
 	return false;
@@ -217,7 +206,8 @@ static void many_targets(struct ctx *c, unsigned cpu, struct lc_ipi_wait *w)
 		lc_error_destroy(lc_types_offsetof(c->types, "struct cfd_percpu", "csd", &csd_off));
 	/* cpumask_var_t is a pointer with CONFIG_CPUMASK_OFFSTACK, else the mask itself. */
 	struct lc_member_info mi;
-	if (!failed(lc_types_member_info(c->types, "struct call_function_data", "cpumask", &mi)) &&
+	if (!lc_failed(
+		    lc_types_member_info(c->types, "struct call_function_data", "cpumask", &mi)) &&
 	    lc_type_unqualified(mi.type)->kind == LC_TYPE_POINTER) {
 		if ((err = lc_read_ulong(c->prog, mask, &mask))) {
 			problem(c, "cfd_data cpumask of cpu %u: %s", cpu, lc_error_message(err));
@@ -258,7 +248,7 @@ static void many_targets(struct ctx *c, unsigned cpu, struct lc_ipi_wait *w)
 static void single_targets(struct ctx *c, const struct lc_stack *st, struct lc_ipi_wait *w)
 {
 	uint64_t own = 0, var;
-	if (!failed(lc_symbol_address(c->prog, "csd_data", &var)))
+	if (!lc_failed(lc_symbol_address(c->prog, "csd_data", &var)))
 		lc_error_destroy(lc_percpu_address(c->prog, var, (unsigned)st->cpu, &own));
 	uint64_t lo = st->count ? st->frames[0].sp : 0;
 	uint64_t hi = st->count ? st->frames[st->count - 1].sp : 0;

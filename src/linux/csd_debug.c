@@ -15,14 +15,6 @@
 #include "types.h"
 #include "util.h"
 
-/* For probes whose failure only means the kernel lacks something. */
-static bool failed(struct lc_error *err)
-{
-	bool f = err != NULL;
-	lc_error_destroy(err);
-	return f;
-}
-
 static int64_t read_counter(struct lc_program *prog, const char *name, size_t size)
 {
 	uint64_t addr, v;
@@ -93,10 +85,11 @@ void lc_csd_debug_read(struct lc_program *prog, const struct lc_kernel *k, struc
 	d->timeout_ms = read_counter(prog, "csd_lock_timeout", prog->ptr_size);
 	d->stall_reports = read_counter(prog, "csd_bug_count", 4);
 	struct lc_types *types;
-	if (!failed(lc_program_types(prog, &types)) &&
-	    !failed(lc_types_offsetof(types, "struct __call_single_data", "node.src",
-				      &d->src_off)) &&
-	    !failed(lc_types_offsetof(types, "struct __call_single_data", "node.dst", &d->dst_off)))
+	if (!lc_failed(lc_program_types(prog, &types)) &&
+	    !lc_failed(lc_types_offsetof(types, "struct __call_single_data", "node.src",
+					 &d->src_off)) &&
+	    !lc_failed(
+		    lc_types_offsetof(types, "struct __call_single_data", "node.dst", &d->dst_off)))
 		d->src_dst = true;
 	if (d->enabled != 0)
 		read_running(prog, k, d, cur, problems);

@@ -245,6 +245,19 @@ static void map_name(struct attribution *a, uint64_t instance, char *buf, size_t
 	lc_error_destroy(err);
 }
 
+/* Task t as a lock's owner, on the CPU it runs on or last ran on. */
+static void set_owner(struct lc_lock_owner *o, enum lc_confidence confidence,
+		      const struct lc_task *t, char mode)
+{
+	*o = (struct lc_lock_owner){.confidence = confidence,
+				    .cpu = t->current_on >= 0 ? t->current_on : t->cpu,
+				    .on_cpu = t->current_on >= 0,
+				    .pid = t->pid,
+				    .task = t->address,
+				    .mode = mode};
+	snprintf(o->comm, sizeof(o->comm), "%s", t->comm);
+}
+
 static void holder(struct attribution *a, struct lc_lock *lock, const struct lc_task *t,
 		   const struct lc_held_entry *e, size_t depth)
 {
@@ -260,13 +273,7 @@ static void holder(struct attribution *a, struct lc_lock *lock, const struct lc_
 		 */
 		if (o->confidence != LC_CONFIDENCE_NONE)
 			return;
-		*o = (struct lc_lock_owner){.confidence = LC_CONFIDENCE_LOW,
-					    .cpu = t->current_on >= 0 ? t->current_on : t->cpu,
-					    .on_cpu = t->current_on >= 0,
-					    .pid = t->pid,
-					    .task = t->address,
-					    .mode = mode};
-		snprintf(o->comm, sizeof(o->comm), "%s", t->comm);
+		set_owner(o, LC_CONFIDENCE_LOW, t, mode);
 		snprintf(o->evidence, sizeof(o->evidence),
 			 "lockdep held_locks[%zu] of pid %d names its dep_map, but lockdep stopped "
 			 "recording (debug_locks 0): held then, maybe released since; taken at %s",
@@ -287,13 +294,7 @@ static void holder(struct attribution *a, struct lc_lock *lock, const struct lc_
 		    t->pid, lc_lock_kind_name(lock->kind), lock->address, e->acquired_at, o->task);
 		return;
 	}
-	*o = (struct lc_lock_owner){.confidence = LC_CONFIDENCE_EXACT,
-				    .cpu = t->current_on >= 0 ? t->current_on : t->cpu,
-				    .on_cpu = t->current_on >= 0,
-				    .pid = t->pid,
-				    .task = t->address,
-				    .mode = mode};
-	snprintf(o->comm, sizeof(o->comm), "%s", t->comm);
+	set_owner(o, LC_CONFIDENCE_EXACT, t, mode);
 	snprintf(o->evidence, sizeof(o->evidence),
 		 "lockdep: held_locks[%zu] of pid %d names its dep_map%s%s%s; taken at %s (%s%s%s)",
 		 depth, t->pid, e->name[0] ? " (\"" : "", e->name, e->name[0] ? "\")" : "",

@@ -38,14 +38,6 @@ enum {
 	WAITER_TASK_FALLBACK = 16,
 };
 
-/* For probes whose failure only selects a fallback. */
-static bool failed(struct lc_error *err)
-{
-	bool f = err != NULL;
-	lc_error_destroy(err);
-	return f;
-}
-
 const char *lc_confidence_name(enum lc_confidence c)
 {
 	switch (c) {
@@ -167,9 +159,9 @@ static bool percpu_var(struct lc_program *prog, uint64_t addr, int *cpu, uint64_
 {
 	const struct lc_kernel *k;
 	uint64_t start, end;
-	if (failed(lc_kernel_get(prog, &k)) ||
-	    failed(lc_symbol_address(prog, "__per_cpu_start", &start)) ||
-	    failed(lc_symbol_address(prog, "__per_cpu_end", &end)))
+	if (lc_failed(lc_kernel_get(prog, &k)) ||
+	    lc_failed(lc_symbol_address(prog, "__per_cpu_start", &start)) ||
+	    lc_failed(lc_symbol_address(prog, "__per_cpu_end", &end)))
 		return false;
 	for (unsigned c = 0; c < k->nr_cpu_ids; c++) {
 		uint64_t v = addr - k->cpus[c].percpu_offset;
@@ -857,11 +849,11 @@ static struct lc_error *waiter_layout(struct ctx *c, enum wait_class cls, struct
 				  : LC_LOCK_RWSEM;
 	/* Waiter structs live on stacks only; BTF may lack them. Their heads are stable since 4.x.
 	 */
-	if (failed(lc_types_offsetof(c->types, wtype, "list", &wl->list_off)))
+	if (lc_failed(lc_types_offsetof(c->types, wtype, "list", &wl->list_off)))
 		wl->list_off = WAITER_LIST_FALLBACK;
-	if (failed(lc_types_offsetof(c->types, wtype, "task", &wl->task_off)))
+	if (lc_failed(lc_types_offsetof(c->types, wtype, "task", &wl->task_off)))
 		wl->task_off = WAITER_TASK_FALLBACK;
-	wl->has_type = !failed(lc_types_offsetof(c->types, wtype, "type", &wl->type_off));
+	wl->has_type = !lc_failed(lc_types_offsetof(c->types, wtype, "type", &wl->type_off));
 	if (!wl->has_type && wl->kind == LC_LOCK_RWSEM) {
 		wl->type_off = wl->task_off + c->prog->ptr_size;
 		wl->has_type = true;
@@ -1065,12 +1057,8 @@ static const struct {
 
 static int opt_function(const char *function)
 {
-	if (!function)
-		return -1;
-	size_t len = strcspn(function, ".");
 	for (size_t i = 0; i < LC_ARRAY_SIZE(opt_functions); i++) {
-		if (strlen(opt_functions[i].name) == len &&
-		    !memcmp(function, opt_functions[i].name, len))
+		if (lc_symbol_base_is(function, opt_functions[i].name))
 			return (int)i;
 	}
 	return -1;
@@ -1091,7 +1079,7 @@ static size_t osq_of(struct ctx *c, uint64_t addr, enum lc_lock_kind kind, uint3
 	uint64_t v;
 	*tail = 0;
 	if (!c->osq.count ||
-	    failed(lc_read_member(c->prog, addr, lock_type_name(kind), "osq.tail.counter", &v)))
+	    lc_failed(lc_read_member(c->prog, addr, lock_type_name(kind), "osq.tail.counter", &v)))
 		return 0;
 	*tail = (uint32_t)v;
 	return lc_osq_queue(c->osq.nodes, c->osq.count, *tail, out, max);
@@ -1103,16 +1091,16 @@ static bool opt_owner_fits(struct ctx *c, uint64_t addr, enum lc_lock_kind kind,
 	uint64_t a, b, owner = 0;
 	if (kind == LC_LOCK_MUTEX) {
 		struct lc_mutex_state m;
-		if (failed(lc_read_member(c->prog, addr, "struct mutex", "owner.counter", &a)))
+		if (lc_failed(lc_read_member(c->prog, addr, "struct mutex", "owner.counter", &a)))
 			return false;
 		lc_mutex_decode(a, &m);
 		owner = m.owner;
 	} else {
 		struct lc_rwsem_state r;
-		if (failed(lc_read_member(c->prog, addr, "struct rw_semaphore", "count.counter",
-					  &a)) ||
-		    failed(lc_read_member(c->prog, addr, "struct rw_semaphore", "owner.counter",
-					  &b)))
+		if (lc_failed(lc_read_member(c->prog, addr, "struct rw_semaphore", "count.counter",
+					     &a)) ||
+		    lc_failed(lc_read_member(c->prog, addr, "struct rw_semaphore", "owner.counter",
+					     &b)))
 			return false;
 		lc_rwsem_decode(a, b, c->prog->ptr_size, &r);
 		if (!r.locked)
@@ -1145,7 +1133,7 @@ static int opt_fit(struct ctx *c, const struct lc_stack *st, uint64_t addr, enum
 	}
 	struct waiter_layout wl;
 	if (osq_param ||
-	    failed(waiter_layout(c, kind == LC_LOCK_MUTEX ? W_MUTEX : W_RWSEM_WRITE, &wl)) ||
+	    lc_failed(waiter_layout(c, kind == LC_LOCK_MUTEX ? W_MUTEX : W_RWSEM_WRITE, &wl)) ||
 	    !on_wait_list(c, addr, &wl, st->task))
 		return 0;
 	snprintf(why, size, "it is on the lock's wait_list and spins on the owner outside the osq");
@@ -1217,8 +1205,8 @@ static void find_opt_spinner(struct ctx *c, const struct lc_stack *st)
 		for (int kk = 0; kk < 2 && kinds[kk] != LC_LOCK_UNKNOWN; kk++) {
 			uint64_t lock = cs[k].value, osq_off = 0;
 			if (opt_functions[fi].osq_param) {
-				if (failed(lc_types_offsetof(c->types, lock_type_name(kinds[kk]),
-							     "osq", &osq_off)) ||
+				if (lc_failed(lc_types_offsetof(c->types, lock_type_name(kinds[kk]),
+								"osq", &osq_off)) ||
 				    lock < osq_off)
 					continue;
 				lock -= osq_off;
@@ -1549,8 +1537,8 @@ fail:
 static bool preempt_counted(struct lc_program *prog)
 {
 	uint64_t addr;
-	return !failed(lc_symbol_address(prog, "preempt_schedule", &addr)) ||
-	       !failed(lc_symbol_address(prog, "__cant_sleep", &addr));
+	return !lc_failed(lc_symbol_address(prog, "preempt_schedule", &addr)) ||
+	       !lc_failed(lc_symbol_address(prog, "__cant_sleep", &addr));
 }
 
 static unsigned preempt_depth(struct ctx *c, unsigned cpu, uint64_t task, bool *known)
@@ -1561,9 +1549,9 @@ static unsigned preempt_depth(struct ctx *c, unsigned cpu, uint64_t task, bool *
 	if (!c->preempt_counted)
 		return 0;
 	/* x86 keeps the count per CPU: __preempt_count until 6.2, then pcpu_hot.preempt_count. */
-	if (!failed(lc_symbol_address(c->prog, "__preempt_count", &addr)) ||
-	    (!failed(lc_symbol_address(c->prog, "pcpu_hot", &addr)) &&
-	     !failed(lc_types_offsetof(c->types, "struct pcpu_hot", "preempt_count", &v)) &&
+	if (!lc_failed(lc_symbol_address(c->prog, "__preempt_count", &addr)) ||
+	    (!lc_failed(lc_symbol_address(c->prog, "pcpu_hot", &addr)) &&
+	     !lc_failed(lc_types_offsetof(c->types, "struct pcpu_hot", "preempt_count", &v)) &&
 	     (addr += v, true))) {
 		err = lc_percpu_address(c->prog, addr, cpu, &addr);
 		if (!err)
@@ -1770,9 +1758,9 @@ static bool debug_spin_owner(struct ctx *c, struct lc_lock *l, bool use)
 	if (!c->debug_spinlock ||
 	    (l->kind != LC_LOCK_SPINLOCK && l->kind != LC_LOCK_RAW_SPINLOCK && !rw))
 		return false;
-	if (failed(lc_read_member(c->prog, l->address, t, "magic", &magic)) ||
-	    failed(lc_read_member(c->prog, l->address, t, "owner_cpu", &cpu)) ||
-	    failed(lc_read_member(c->prog, l->address, t, "owner", &owner)))
+	if (lc_failed(lc_read_member(c->prog, l->address, t, "magic", &magic)) ||
+	    lc_failed(lc_read_member(c->prog, l->address, t, "owner_cpu", &cpu)) ||
+	    lc_failed(lc_read_member(c->prog, l->address, t, "owner", &owner)))
 		return false;
 	struct lc_debug_spinlock_state d;
 	lc_debug_spinlock_decode((uint32_t)magic, (uint32_t)cpu, owner, c->prog->ptr_size, &d);
@@ -1903,27 +1891,28 @@ static void module_lock(struct ctx *c, const struct lc_symbol *s, uint64_t spin,
 	enum lc_lock_kind kind = LC_LOCK_UNKNOWN;
 	/* A token lock reads "locked" for any non-zero word: too weak a test here. */
 	if (s->size == spin && c->sl.flavor != LC_SPIN_PPC_TOKEN &&
-	    !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
+	    !lc_failed(lc_read_uint(c->prog, s->address, 4, &v))) {
 		struct lc_spinlock_state q;
 		lc_spinlock_decode(&c->sl, (uint32_t)v, &q);
 		if (!q.bad && q.locked && q.owner_cpu < (int)c->k->nr_cpu_ids)
 			kind = LC_LOCK_SPINLOCK;
-	} else if (s->size == rw && !failed(lc_read_uint(c->prog, s->address, 4, &v))) {
+	} else if (s->size == rw && !lc_failed(lc_read_uint(c->prog, s->address, 4, &v))) {
 		struct lc_qrwlock_state q;
 		lc_qrwlock_decode((uint32_t)v, &q);
 		if (!q.bad && q.write_locked)
 			kind = LC_LOCK_RWLOCK;
-	} else if (s->size == mutex && !failed(lc_read_member(c->prog, s->address, "struct mutex",
-							      "owner.counter", &v))) {
+	} else if (s->size == mutex &&
+		   !lc_failed(lc_read_member(c->prog, s->address, "struct mutex", "owner.counter",
+					     &v))) {
 		struct lc_mutex_state m;
 		lc_mutex_decode(v, &m);
 		if (m.owner && task_by_address(c, m.owner))
 			kind = LC_LOCK_MUTEX;
 	} else if (s->size == rwsem &&
-		   !failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
-					  "count.counter", &v)) &&
-		   !failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
-					  "owner.counter", &w))) {
+		   !lc_failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
+					     "count.counter", &v)) &&
+		   !lc_failed(lc_read_member(c->prog, s->address, "struct rw_semaphore",
+					     "owner.counter", &w))) {
 		struct lc_rwsem_state r;
 		lc_rwsem_decode(v, w, c->prog->ptr_size, &r);
 		if (r.locked && r.owner && task_by_address(c, r.owner))
@@ -1948,15 +1937,15 @@ static void known_locks(struct ctx *c)
 	uint64_t off;
 	const char *member = "__lock";
 	/* 5.14 renamed rq->lock to rq->__lock (core scheduling, commit 5cb9eaa3d274) */
-	if (failed(lc_types_offsetof(c->types, "struct rq", member, &off)) &&
-	    failed(lc_types_offsetof(c->types, "struct rq", member = "lock", &off)))
+	if (lc_failed(lc_types_offsetof(c->types, "struct rq", member, &off)) &&
+	    lc_failed(lc_types_offsetof(c->types, "struct rq", member = "lock", &off)))
 		return;
 	c->rq_lock_off = off;
 	c->have_rq_lock = true;
 	for (unsigned cpu = 0; cpu < c->k->nr_cpu_ids; cpu++) {
 		uint64_t rq = c->k->cpus[cpu].runqueue, v;
 		struct lc_spinlock_state s;
-		if (!rq || failed(lc_read_uint(c->prog, rq + off, 4, &v)))
+		if (!rq || lc_failed(lc_read_uint(c->prog, rq + off, 4, &v)))
 			continue;
 		lc_spinlock_decode(&c->sl, (uint32_t)v, &s);
 		if (!s.locked)
@@ -1998,7 +1987,7 @@ struct lc_error *lc_locks_analyze(struct lc_program *prog, struct lc_lock_report
 	c.preempt_counted = preempt_counted(prog);
 	if (prog->vmlinux)
 		c.debuginfo = lc_program_debuginfo(prog, NULL);
-	if (failed(lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off)))
+	if (lc_failed(lc_types_offsetof(c.types, "struct qrwlock", "wait_lock", &c.rw_wait_lock_off)))
 		c.rw_wait_lock_off = 4;
 	if ((err = lc_mcs_nodes_read(prog, c.k, &c.sl, &c.qn)))
 		problem_err(&c, err, "MCS queue nodes");

@@ -42,12 +42,8 @@ static const struct {
 
 static int path_index(const char *function)
 {
-	if (!function)
-		return -1;
-	size_t len = strcspn(function, "."); /* ".constprop.0" and the like */
 	for (size_t i = 0; i < LC_ARRAY_SIZE(path_functions); i++) {
-		if (strlen(path_functions[i].name) == len &&
-		    !memcmp(function, path_functions[i].name, len))
+		if (lc_symbol_base_is(function, path_functions[i].name))
 			return (int)i;
 	}
 	return -1;
@@ -184,9 +180,12 @@ static void read_args(struct lc_program *prog, struct lc_rtas_report *r)
 			return;
 		}
 	}
+	r->ninputs = r->nargs < LC_RTAS_MAX_ARGS ? r->nargs : LC_RTAS_MAX_ARGS;
+	r->noutputs =
+		r->nret < LC_RTAS_MAX_ARGS - r->ninputs ? r->nret : LC_RTAS_MAX_ARGS - r->ninputs;
 	struct lc_error *err =
 		lc_member_address(prog, r->args, "struct rtas_args", "args", &values);
-	for (uint32_t i = 0; !err && i < r->nargs + r->nret && i < LC_RTAS_MAX_ARGS; i++)
+	for (uint32_t i = 0; !err && i < r->ninputs + r->noutputs; i++)
 		err = read_be32(prog, values + 4 * i, &r->values[i]);
 	if (err) {
 		problem_err(r, err, r->args_name);
@@ -234,6 +233,7 @@ static void find_cpus(struct lc_program *prog, struct lc_rtas_report *r)
 		rc->entry = path_functions[outer].name;
 		rc->in_firmware = path_functions[inner].firmware;
 		rc->shared_buffer = shared;
+		r->in_flight |= rc->in_firmware && rc->shared_buffer;
 		if (outer_frame + 1 < st->count)
 			rc->caller = st->frames[outer_frame + 1].function;
 	}

@@ -43,7 +43,10 @@ struct lc_rtas_report {
 	const char *args_name;
 	bool args_read;
 	uint32_t token, nargs, nret;
-	uint32_t values[LC_RTAS_MAX_ARGS]; /* nargs inputs, then nret outputs */
+	uint32_t values[LC_RTAS_MAX_ARGS]; /* ninputs inputs, then noutputs outputs */
+	uint32_t ninputs, noutputs;	   /* nargs and nret, cut to the buffer's 16 slots */
+	/* The buffer is the call in flight: some CPU runs RTAS through rtas_call. */
+	bool in_flight;
 	char function[64];		   /* the token's name, "" when unknown */
 	const char *function_source;	   /* "rtas_function_table", "device tree", NULL */
 	struct lc_rtas_cpu *cpus;

@@ -24,14 +24,6 @@ enum {
 	OSQ_CPU_FALLBACK = 20,
 };
 
-/* For probes whose failure only selects a fallback. */
-static bool failed(struct lc_error *err)
-{
-	bool f = err != NULL;
-	lc_error_destroy(err);
-	return f;
-}
-
 static bool byte_offset(const struct lc_type *t, const char *path, uint64_t *off)
 {
 	struct lc_member_info mi;
@@ -55,8 +47,8 @@ struct lc_error *lc_spinlock_layout_probe(struct lc_types *types, struct lc_spin
 		ret->flavor = LC_SPIN_PPC_TOKEN;
 		return NULL;
 	}
-	if (failed(lc_types_find_variable(types, "qnodes", &t)) ||
-	    failed(lc_type_member(t, "nodes", &mi)))
+	if (lc_failed(lc_types_find_variable(types, "qnodes", &t)) ||
+	    lc_failed(lc_type_member(t, "nodes", &mi)))
 		return NULL;
 	ret->flavor = LC_SPIN_PPC_QSPINLOCK;
 	/* Its u16 `locked` spans locked, owner and sleepy, which unlock clears at once. */
@@ -114,11 +106,12 @@ static void add_node(struct lc_mcs_nodes *ret, const struct lc_mcs_node *q)
  */
 static bool pv_state_layout(struct lc_types *types, uint64_t *off, struct lc_pv_state_values *v)
 {
-	return !failed(lc_types_offsetof(types, "struct pv_node", "state", off)) &&
-	       !failed(lc_types_enum_value(types, "enum vcpu_state", "vcpu_running",
-					   &v->running)) &&
-	       !failed(lc_types_enum_value(types, "enum vcpu_state", "vcpu_halted", &v->halted)) &&
-	       !failed(lc_types_enum_value(types, "enum vcpu_state", "vcpu_hashed", &v->hashed));
+	return !lc_failed(lc_types_offsetof(types, "struct pv_node", "state", off)) &&
+	       !lc_failed(lc_types_enum_value(types, "enum vcpu_state", "vcpu_running",
+					      &v->running)) &&
+	       !lc_failed(
+		       lc_types_enum_value(types, "enum vcpu_state", "vcpu_halted", &v->halted)) &&
+	       !lc_failed(lc_types_enum_value(types, "enum vcpu_state", "vcpu_hashed", &v->hashed));
 }
 
 static struct lc_error *read_generic(struct lc_program *prog, struct lc_types *types,
@@ -129,7 +122,7 @@ static struct lc_error *read_generic(struct lc_program *prog, struct lc_types *t
 	if (err)
 		return err;
 	/* struct qnode grows by two longs with CONFIG_PARAVIRT_SPINLOCKS. */
-	if (failed(lc_types_sizeof(types, "struct qnode", &qsize))) {
+	if (lc_failed(lc_types_sizeof(types, "struct qnode", &qsize))) {
 		bool pv = lc_symbols_find(&prog->symbols, "__pv_queued_spin_lock_slowpath");
 		qsize = pv ? 32 : 16;
 	}
@@ -154,9 +147,9 @@ static struct lc_error *read_generic(struct lc_program *prog, struct lc_types *t
 			struct lc_mcs_node q = {
 				.addr = base + idx * qsize, .cpu = (int)cpu, .idx = idx};
 			uint64_t state;
-			if (failed(lc_read_ulong(prog, q.addr + next_off, &q.next)))
+			if (lc_failed(lc_read_ulong(prog, q.addr + next_off, &q.next)))
 				continue;
-			if (has_pv && !failed(lc_read_uint(prog, q.addr + pv_off, 1, &state))) {
+			if (has_pv && !lc_failed(lc_read_uint(prog, q.addr + pv_off, 1, &state))) {
 				enum lc_pv_state ps = lc_pv_state_decode(state, &pv);
 				if (ps != LC_PV_RUNNING)
 					snprintf(q.note, sizeof(q.note), "pv_node state %s",
@@ -202,7 +195,7 @@ static struct lc_error *read_ppc(struct lc_program *prog, struct lc_types *types
 				err = lc_read_uint(prog, q.addr + ql.sleepy_off, 1, &sleepy);
 			if (!err && ql.has_yield_cpu)
 				err = lc_read_uint(prog, q.addr + ql.yield_cpu_off, 4, &yield);
-			if (failed(err))
+			if (lc_failed(err))
 				continue;
 			/* A node being set up or torn down: no lock yet, or cleared on release. */
 			if (!q.lock || ncpu != cpu)
@@ -281,7 +274,7 @@ struct lc_error *lc_osq_nodes_read(struct lc_program *prog, const struct lc_kern
 			err = lc_read_uint(prog, addr + locked_off, 4, &locked);
 		if (!err)
 			err = lc_read_uint(prog, addr + cpu_off, 4, &enc);
-		if (failed(err))
+		if (lc_failed(err))
 			continue;
 		q.locked = (uint32_t)locked;
 		q.encoded_cpu = (uint32_t)enc;

@@ -5,27 +5,6 @@
 #include "linux/rtas.h"
 #include "render/render.h"
 
-/* The shared buffer holds the call in flight only while rtas_call runs RTAS on some CPU. */
-static bool in_flight(const struct lc_rtas_report *r)
-{
-	for (size_t i = 0; i < r->ncpus; i++) {
-		if (r->cpus[i].in_firmware && r->cpus[i].shared_buffer)
-			return true;
-	}
-	return false;
-}
-
-static uint32_t ninputs(const struct lc_rtas_report *r)
-{
-	return r->nargs < LC_RTAS_MAX_ARGS ? r->nargs : LC_RTAS_MAX_ARGS;
-}
-
-static uint32_t noutputs(const struct lc_rtas_report *r)
-{
-	uint32_t in = ninputs(r);
-	return r->nret < LC_RTAS_MAX_ARGS - in ? r->nret : LC_RTAS_MAX_ARGS - in;
-}
-
 static void json_values(struct lc_json *j, const uint32_t *v, uint32_t n)
 {
 	lc_json_begin_array(j);
@@ -72,11 +51,11 @@ static void render_json(const struct lc_rtas_report *r, FILE *out)
 			lc_json_key(&j, "nret");
 			lc_json_uint(&j, r->nret);
 			lc_json_key(&j, "inputs");
-			json_values(&j, r->values, ninputs(r));
+			json_values(&j, r->values, r->ninputs);
 			lc_json_key(&j, "outputs");
-			json_values(&j, r->values + ninputs(r), noutputs(r));
+			json_values(&j, r->values + r->ninputs, r->noutputs);
 			lc_json_key(&j, "in_flight");
-			lc_json_bool(&j, in_flight(r));
+			lc_json_bool(&j, r->in_flight);
 		}
 		lc_json_end_object(&j);
 		lc_json_key(&j, "cpus");
@@ -136,11 +115,11 @@ static void render_text(const struct lc_rtas_report *r, FILE *out)
 		if (r->function[0])
 			fprintf(out, " (%s, from the %s)", r->function, r->function_source);
 		fprintf(out, ", %" PRIu32 " input(s) ", r->nargs);
-		text_values(out, r->values, ninputs(r));
+		text_values(out, r->values, r->ninputs);
 		fprintf(out, ", %" PRIu32 " output(s) ", r->nret);
-		text_values(out, r->values + ninputs(r), noutputs(r));
+		text_values(out, r->values + r->ninputs, r->noutputs);
 		fprintf(out, "\n  %s\n",
-			in_flight(r) ? "the call in flight: a CPU is inside RTAS through rtas_call"
+			r->in_flight ? "the call in flight: a CPU is inside RTAS through rtas_call"
 				     : "the last call's: no CPU is inside RTAS through rtas_call");
 	} else {
 		fputc('\n', out);
